@@ -1,0 +1,57 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "ECTBatch",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ect-batch", targets: ["ECTBatch"]),
+        .executable(name: "ect-bench", targets: ["Bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // Value types shared by every module: days, TRNs, codes, rows, changes.
+        .target(name: "Domain"),
+        // Streaming readers: CSV, JSON, NDJSON -> raw rows.
+        .target(name: "Parsers", dependencies: ["Domain"]),
+        // Pure validation: raw row + current state -> verdict + planned change.
+        .target(name: "Rules", dependencies: ["Domain"]),
+        // SQLite persistence (GRDB): migrations, reference data, induction state, audit.
+        .target(name: "Store", dependencies: [
+            "Domain", "Rules",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // Result files for submitters; statistics reports.
+        .target(name: "Reports", dependencies: ["Domain", "Parsers"]),
+        // The run: lock, discovery, ordering, one transaction per file, archive.
+        .target(name: "Pipeline", dependencies: [
+            "Domain", "Parsers", "Rules", "Store", "Reports",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "ECTBatch", dependencies: [
+            "Domain", "Parsers", "Pipeline", "Store",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Seeded generator of realistic inboxes and the release-build timing command.
+        .executableTarget(name: "Bench", dependencies: [
+            "Domain", "Pipeline", "Store",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/Bench"),
+
+        .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        .testTarget(name: "ParsersTests", dependencies: ["Parsers", "Domain"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Domain"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Rules", "Domain"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Parsers", "Domain"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Store", "Domain"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Domain"]),
+    ]
+)

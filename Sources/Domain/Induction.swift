@@ -1,0 +1,84 @@
+/// How an ECT's induction is delivered.
+public enum Programme: String, Sendable, CaseIterable {
+    case providerLed = "provider-led"
+    case schoolLed = "school-led"
+
+    /// Case-insensitive, hyphens or underscores; legacy `fip` (provider-led), `cip` and
+    /// `diy` (school-led) too.
+    public init?(submitted text: some StringProtocol) {
+        switch Field.normalise(text).replacingSpaces(with: "-") {
+        case "provider-led", "fip": self = .providerLed
+        case "school-led", "cip", "diy": self = .schoolLed
+        default: return nil
+        }
+    }
+}
+
+/// What ended an induction period.
+public enum Outcome: String, Sendable, CaseIterable {
+    case pass
+    case fail
+    case release
+
+    public init?(submitted text: some StringProtocol) {
+        self.init(rawValue: Field.normalise(text))
+    }
+}
+
+/// A period of induction with one appropriate body.
+public struct InductionPeriod: Hashable, Sendable {
+    public let id: Int64
+    public let appropriateBodyID: String
+    public let start: Day
+    public let end: Day?
+    public let programme: Programme
+    public let terms: Terms?
+    /// Pass or fail; `nil` for an open period or a release.
+    public let outcome: Outcome?
+
+    public init(id: Int64, appropriateBodyID: String, start: Day, end: Day? = nil, programme: Programme,
+                terms: Terms? = nil, outcome: Outcome? = nil) {
+        self.id = id
+        self.appropriateBodyID = appropriateBodyID
+        self.start = start
+        self.end = end
+        self.programme = programme
+        self.terms = terms
+        self.outcome = outcome
+    }
+
+    public var isOpen: Bool { end == nil }
+}
+
+/// An extension of a teacher's induction.
+public struct Extension: Hashable, Sendable {
+    public let id: Int64
+    public let terms: Terms
+
+    public init(id: Int64, terms: Terms) {
+        self.id = id
+        self.terms = terms
+    }
+}
+
+/// What the store knows of one teacher's induction: what the rules need to decide.
+public struct InductionHistory: Hashable, Sendable {
+    /// Whether the teacher is in the store at all.
+    public var isKnown: Bool
+    /// Induction periods, oldest first.
+    public var periods: [InductionPeriod]
+    public var extensions: [Extension]
+
+    public init(isKnown: Bool = false, periods: [InductionPeriod] = [], extensions: [Extension] = []) {
+        self.isKnown = isKnown
+        self.periods = periods
+        self.extensions = extensions
+    }
+
+    public static let unknown = InductionHistory()
+
+    public var openPeriod: InductionPeriod? { periods.last(where: \.isOpen) }
+
+    /// The pass or fail recorded, if any.
+    public var outcome: Outcome? { periods.lazy.compactMap(\.outcome).first }
+}

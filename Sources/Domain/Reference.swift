@@ -1,0 +1,77 @@
+/// A school from GIAS.
+public struct School: Hashable, Sendable {
+    public let urn: String
+    public let name: String
+    public let localAuthorityCode: String
+    public let localAuthorityName: String
+    public let type: String
+    public let status: String
+    public let phase: String
+    /// The UID of the trust the school belongs to, if any.
+    public let trustUID: String?
+
+    public init(urn: String, name: String, localAuthorityCode: String = "", localAuthorityName: String = "",
+                type: String = "", status: String = "", phase: String = "", trustUID: String? = nil) {
+        self.urn = urn
+        self.name = name
+        self.localAuthorityCode = localAuthorityCode
+        self.localAuthorityName = localAuthorityName
+        self.type = type
+        self.status = status
+        self.phase = phase
+        self.trustUID = trustUID
+    }
+}
+
+/// A multi-academy trust or other GIAS group.
+public struct Trust: Hashable, Sendable {
+    public let uid: String
+    public let name: String
+    public let type: String
+
+    public init(uid: String, name: String, type: String = "") {
+        self.uid = uid
+        self.name = name
+        self.type = type
+    }
+}
+
+/// An appropriate body.
+public struct AppropriateBody: Hashable, Sendable {
+    public let id: String
+    public let name: String
+    public let dfeSignInOrganisationID: String
+
+    public init(id: String, name: String, dfeSignInOrganisationID: String = "") {
+        self.id = id
+        self.name = name
+        self.dfeSignInOrganisationID = dfeSignInOrganisationID
+    }
+}
+
+/// A lead provider of provider-led training.
+public struct LeadProvider: Hashable, Sendable {
+    public let id: String
+    public let name: String
+
+    public init(id: String, name: String) {
+        self.id = id
+        self.name = name
+    }
+}
+
+/// All reference data, as loaded by `load-reference`.
+public struct ReferenceData: Sendable {
+    public var schools: [School]
+    public var trusts: [Trust]
+    public var appropriateBodies: [AppropriateBody]
+    public var leadProviders: [LeadProvider]
+
+    public init(schools: [School] = [], trusts: [Trust] = [], appropriateBodies: [AppropriateBody] = [],
+                leadProviders: [LeadProvider] = []) {
+        self.schools = schools
+        self.trusts = trusts
+        self.appropriateBodies = appropriateBodies
+        self.leadProviders = leadProviders
+    }
+}

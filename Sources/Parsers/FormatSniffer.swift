@@ -1,0 +1,55 @@
+import Domain
+
+/// Tells a file's format from its first bytes, with the file name's extension as a hint.
+public enum FormatSniffer {
+    /// How many leading bytes `detect` wants to see.
+    public static let sampleSize = 4096
+
+    /// What the first bytes say.
+    public struct Detection: Equatable, Sendable {
+        public let format: FileFormat
+        /// Bytes to skip before the content (a UTF-8 byte order mark).
+        public let skip: Int
+    }
+
+    /// The format of a file starting with `sample`; throws when the file cannot be a
+    /// submission at all (empty, binary, not UTF-8).
+    public static func detect(sample: [UInt8], fileName: String) throws(ParseError) -> Detection {
+        var skip = 0
+        if sample.starts(with: [0xEF, 0xBB, 0xBF]) { skip = 3 }
+        if sample.starts(with: [0xFF, 0xFE]) || sample.starts(with: [0xFE, 0xFF]) {
+            throw ParseError(.fileEncoding, "The file is UTF-16 text. Save it as UTF-8 (in Excel: \"CSV UTF-8\") and upload it again.")
+        }
+        if sample.contains(0) {
+            throw ParseError(.fileBinary, "The file contains binary data, so it is not a CSV, JSON or XML text file. Upload the submission as text.")
+        }
+        guard let first = sample[skip...].firstIndex(where: { !isSpace($0) }) else {
+            throw ParseError(.fileEmpty, "The file is empty. Upload a file with a header row and at least one row.")
+        }
+        let ext = fileName.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        switch sample[first] {
+        case UInt8(ascii: "<"):
+            return Detection(format: .xml, skip: skip)
+        case UInt8(ascii: "["):
+            return Detection(format: .json, skip: skip)
+        case UInt8(ascii: "{"):
+            if ext == "jsonl" || ext == "ndjson" { return Detection(format: .ndjson, skip: skip) }
+            if ext == "json" { return Detection(format: .json, skip: skip) }
+            return Detection(format: looksLikeLines(sample[first...]) ? .ndjson : .json, skip: skip)
+        default:
+            return Detection(format: .csv, skip: skip)
+        }
+    }
+
+    /// True when the sample's first line closes with `}` and the next line opens with `{`.
+    private static func looksLikeLines(_ sample: ArraySlice<UInt8>) -> Bool {
+        guard let newline = sample.firstIndex(of: UInt8(ascii: "\n")) else { return false }
+        let firstLine = sample[..<newline]
+        guard firstLine.last(where: { !isSpace($0) }) == UInt8(ascii: "}") else { return false }
+        return sample[(newline + 1)...].first(where: { !isSpace($0) }) == UInt8(ascii: "{")
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+}

@@ -1,0 +1,96 @@
+import Domain
+
+/// A CSV file read by header names: columns are found by header (case-insensitive,
+/// surrounding spaces ignored) and other columns are ignored, so GIAS's own downloads
+/// and the TRS extract load unchanged.
+public final class HeaderedCSV {
+    private let tokenizer: CSVTokenizer
+    private let indexes: [String: Int]
+    private var cells: [String] = []
+    /// The line of the current record.
+    public private(set) var line = 0
+
+    /// Opens `path` and reads its header; throws when a `required` header is missing.
+    public init(path: String, required: [String]) throws(ParseError) {
+        let stream = try ByteStream(path: path)
+        if try stream.prefix(3) == [0xEF, 0xBB, 0xBF] { stream.skip(3) }
+        tokenizer = CSVTokenizer(stream: stream)
+        guard let header = try tokenizer.next() else {
+            throw ParseError(.fileEmpty, "\(path) is empty: it needs a header row.")
+        }
+        var indexes: [String: Int] = [:]
+        for (index, name) in header.cells.enumerated() {
+            indexes[HeaderedCSV.key(name)] = indexes[HeaderedCSV.key(name)] ?? index
+        }
+        let missing = required.filter { indexes[HeaderedCSV.key($0)] == nil }
+        guard missing.isEmpty else {
+            throw ParseError(.fileUnknownKind, "\(path) lacks the column(s) \(missing.map { "\"\($0)\"" }.joined(separator: ", ")).", line: header.line)
+        }
+        self.indexes = indexes
+    }
+
+    /// Moves to the next record; false at the end.
+    public func advance() throws(ParseError) -> Bool {
+        guard let record = try tokenizer.next() else { return false }
+        cells = record.cells
+        line = record.line
+        return true
+    }
+
+    /// The trimmed cell under `header` in the current record ("" when absent).
+    public subscript(header: String) -> String {
+        guard let index = indexes[HeaderedCSV.key(header)], index < cells.count else { return "" }
+        return cells[index].trimmingSpaces()
+    }
+
+    private static func key(_ header: String) -> String { header.trimmingSpaces().lowercased() }
+}
+
+/// Reads the reference files that `load-reference` takes.
+public enum ReferenceReader {
+    public static func schools(path: String) throws(ParseError) -> [School] {
+        let csv = try HeaderedCSV(path: path, required: ["URN", "EstablishmentName"])
+        var schools: [School] = []
+        while try csv.advance() {
+            let urn = csv["URN"]
+            guard !urn.isEmpty else { continue }
+            let trust = csv["Trusts (code)"]
+            schools.append(School(urn: urn, name: csv["EstablishmentName"], localAuthorityCode: csv["LA (code)"],
+                                  localAuthorityName: csv["LA (name)"], type: csv["TypeOfEstablishment (name)"],
+                                  status: csv["EstablishmentStatus (name)"], phase: csv["PhaseOfEducation (name)"],
+                                  trustUID: trust.isEmpty ? nil : trust))
+        }
+        return schools
+    }
+
+    public static func trusts(path: String) throws(ParseError) -> [Trust] {
+        let csv = try HeaderedCSV(path: path, required: ["Group UID", "Group Name"])
+        var trusts: [Trust] = []
+        while try csv.advance() {
+            guard !csv["Group UID"].isEmpty else { continue }
+            trusts.append(Trust(uid: csv["Group UID"], name: csv["Group Name"], type: csv["Group Type"]))
+        }
+        return trusts
+    }
+
+    public static func appropriateBodies(path: String) throws(ParseError) -> [AppropriateBody] {
+        let csv = try HeaderedCSV(path: path, required: ["id", "name"])
+        var bodies: [AppropriateBody] = []
+        while try csv.advance() {
+            guard !csv["id"].isEmpty else { continue }
+            bodies.append(AppropriateBody(id: csv["id"], name: csv["name"],
+                                          dfeSignInOrganisationID: csv["dfe_sign_in_organisation_id"]))
+        }
+        return bodies
+    }
+
+    public static func leadProviders(path: String) throws(ParseError) -> [LeadProvider] {
+        let csv = try HeaderedCSV(path: path, required: ["id", "name"])
+        var providers: [LeadProvider] = []
+        while try csv.advance() {
+            guard !csv["id"].isEmpty else { continue }
+            providers.append(LeadProvider(id: csv["id"], name: csv["name"]))
+        }
+        return providers
+    }
+}

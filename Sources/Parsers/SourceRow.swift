@@ -1,0 +1,57 @@
+import Domain
+
+/// One cell of a submitted row: its column header (CSV) or key (JSON), and its value.
+public struct SourceCell: Hashable, Sendable {
+    public let key: String
+    public let value: JSONValue
+    /// The field the key names, if it is one we know.
+    public let field: Field?
+
+    public init(key: String, value: JSONValue, field: Field?) {
+        self.key = key
+        self.value = value
+        self.field = field
+    }
+}
+
+/// A row as read from a file, before any rule has looked at it.
+public struct SourceRow: Hashable, Sendable {
+    /// The row's number for the submitter: its line in CSV and NDJSON, its position
+    /// among the records in JSON.
+    public let number: Int
+    /// The cells in their original order (the columns our result files add are dropped).
+    public let cells: [SourceCell]
+    /// Set when the row could not be read as a record at all.
+    public let problem: Problem?
+
+    public init(number: Int, cells: [SourceCell], problem: Problem? = nil) {
+        self.number = number
+        self.cells = cells
+        self.problem = problem
+    }
+
+    /// The row as the rules see it.
+    public var input: RowInput {
+        var input = RowInput(number: number)
+        for cell in cells {
+            guard let field = cell.field, let text = cell.value.text else { continue }
+            input[field] = text
+        }
+        return input
+    }
+
+    /// True when every cell is empty: such a row is skipped.
+    public var isBlank: Bool {
+        problem == nil && cells.allSatisfy { cell in
+            cell.value.text.map { $0.trimmingSpaces().isEmpty } ?? true
+        }
+    }
+
+    /// The row with date of birth and national insurance number blanked.
+    public var withoutPersonalData: SourceRow {
+        SourceRow(number: number, cells: cells.map { cell in
+            guard cell.field?.isPersonal == true else { return cell }
+            return SourceCell(key: cell.key, value: .string(""), field: cell.field)
+        }, problem: problem)
+    }
+}

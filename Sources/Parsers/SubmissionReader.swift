@@ -1,0 +1,218 @@
+import Domain
+
+/// Reads a submission file of any format as a stream of `SourceRow`s.
+///
+/// Only one record is held at a time. Problems that make the rest of the file unreadable
+/// throw a `ParseError`; problems confined to one row (too many cells, an NDJSON line that
+/// is not JSON, a JSON record that is not an object) come back on that row.
+public final class SubmissionReader {
+    public let format: FileFormat
+    /// The CSV header, without the columns our result files add; `nil` for other formats.
+    public private(set) var header: [String]?
+    /// The fields the CSV header names.
+    public private(set) var headerFields: Set<Field> = []
+    /// The `kind` the file declares (JSON, NDJSON), as written.
+    public private(set) var declaredKind: String?
+
+    private let stream: ByteStream
+    private var csv: CSVTokenizer?
+    private var columns: [(index: Int, key: String, field: Field?)] = []
+    private var headerWidth = 0
+    private var json: JSONScanner?
+    private var jsonState = JSONState.start
+    private var recordIndex = 0
+    private var ndjsonLine = 0
+
+    private enum JSONState { case start, inArray(topLevel: Bool, first: Bool), done }
+
+    /// Opens the file at `path`, detecting its format.
+    public convenience init(path: String) throws(ParseError) {
+        let stream = try ByteStream(path: path)
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        try self.init(stream: stream, fileName: name)
+    }
+
+    /// Reads from `stream`, detecting the format from its first bytes.
+    public init(stream: ByteStream, fileName: String) throws(ParseError) {
+        self.stream = stream
+        let detection = try FormatSniffer.detect(sample: try stream.prefix(FormatSniffer.sampleSize), fileName: fileName)
+        stream.skip(detection.skip)
+        self.format = detection.format
+        switch format {
+        case .csv:
+            let tokenizer = CSVTokenizer(stream: stream)
+            csv = tokenizer
+            try readHeader(tokenizer)
+        case .json, .ndjson:
+            json = JSONScanner(stream: stream)
+        case .xml:
+            throw ParseError(.fileUnsupportedFormat, "XML submissions are not accepted yet. Send the same records as CSV or JSON.")
+        }
+    }
+
+    /// The next row, or `nil` at the end of the file.
+    public func next() throws(ParseError) -> SourceRow? {
+        switch format {
+        case .csv: return try nextCSV()
+        case .json: return try nextJSON()
+        case .ndjson: return try nextNDJSON()
+        case .xml: return nil
+        }
+    }
+
+    // MARK: CSV
+
+    private func readHeader(_ tokenizer: CSVTokenizer) throws(ParseError) {
+        guard let record = try tokenizer.next() else {
+            throw ParseError(.fileEmpty, "The file has no header row. Start the file with the template's header row.")
+        }
+        headerWidth = record.cells.count
+        var kept: [String] = []
+        var seen: [Field: String] = [:]
+        for (index, raw) in record.cells.enumerated() {
+            let name = raw.trimmingSpaces()
+            if Field.isResultColumn(name) { continue }
+            let field = Field(header: name)
+            if let field {
+                if let earlier = seen[field] {
+                    throw ParseError(.csvDuplicateColumn, "The columns \"\(earlier)\" and \"\(name)\" are the same column. Keep only one of them.", line: record.line)
+                }
+                seen[field] = name
+                headerFields.insert(field)
+            }
+            columns.append((index, name, field))
+            kept.append(name)
+        }
+        header = kept
+    }
+
+    private func nextCSV() throws(ParseError) -> SourceRow? {
+        guard let tokenizer = csv, let record = try tokenizer.next() else { return nil }
+        var problem: Problem?
+        if record.cells.count > headerWidth,
+           record.cells[headerWidth...].contains(where: { !$0.trimmingSpaces().isEmpty }) {
+            problem = Problem(.csvTooManyCells, "This row has \(record.cells.count) cells but the header has \(headerWidth) columns. Remove the extra cells, or quote any cell that contains a comma.")
+        }
+        var cells: [SourceCell] = []
+        cells.reserveCapacity(columns.count)
+        for column in columns {
+            let text = column.index < record.cells.count ? record.cells[column.index] : ""
+            cells.append(SourceCell(key: column.key, value: .string(text), field: column.field))
+        }
+        return SourceRow(number: record.line, cells: cells, problem: problem)
+    }
+
+    // MARK: JSON
+
+    private func nextJSON() throws(ParseError) -> SourceRow? {
+        guard let scanner = json else { return nil }
+        while true {
+            switch jsonState {
+            case .done:
+                return nil
+            case .start:
+                if try scanner.consume(UInt8(ascii: "[")) {
+                    jsonState = .inArray(topLevel: true, first: true)
+                } else if try scanner.consume(UInt8(ascii: "{")) {
+                    if try scanner.consume(UInt8(ascii: "}")) { try finishDocument(scanner); return nil }
+                    try readMembers(scanner, first: true)
+                } else {
+                    throw scanner.fail("a submission must be an object with \"records\" or an array of records")
+                }
+            case .inArray(let topLevel, let first):
+                if first ? try scanner.consume(UInt8(ascii: "]")) : !(try scanner.consume(UInt8(ascii: ","))) {
+                    if !first { try scanner.expect(UInt8(ascii: "]"), "',' or ']' between records") }
+                    if topLevel {
+                        try finishDocument(scanner)
+                    } else if try scanner.consume(UInt8(ascii: ",")) {
+                        try readMembers(scanner, first: false)
+                    } else {
+                        try scanner.expect(UInt8(ascii: "}"), "',' or '}'")
+                        try finishDocument(scanner)
+                    }
+                    continue
+                }
+                jsonState = .inArray(topLevel: topLevel, first: false)
+                recordIndex += 1
+                return row(from: try scanner.value(depth: 1), number: recordIndex)
+            }
+        }
+    }
+
+    /// Reads the members of the top-level object up to `records` (or its end).
+    private func readMembers(_ scanner: JSONScanner, first: Bool) throws(ParseError) {
+        repeat {
+            guard try scanner.peekSignificant() == UInt8(ascii: "\"") else {
+                throw scanner.fail("expected a quoted field name")
+            }
+            let key = try scanner.string()
+            try scanner.expect(UInt8(ascii: ":"), "':' after a field name")
+            if key == "records" {
+                try scanner.expect(UInt8(ascii: "["), "an array of records after \"records\"")
+                jsonState = .inArray(topLevel: false, first: true)
+                return
+            }
+            let value = try scanner.value(depth: 1)
+            if key == "kind" { declaredKind = value.text }
+        } while try scanner.consume(UInt8(ascii: ","))
+        try scanner.expect(UInt8(ascii: "}"), "',' or '}'")
+        try finishDocument(scanner)
+    }
+
+    private func finishDocument(_ scanner: JSONScanner) throws(ParseError) {
+        jsonState = .done
+        if try scanner.peekSignificant() != nil {
+            throw scanner.fail("there is more text after the end of the document")
+        }
+    }
+
+    // MARK: NDJSON
+
+    private func nextNDJSON() throws(ParseError) -> SourceRow? {
+        var line: [UInt8] = []
+        while true {
+            line.removeAll(keepingCapacity: true)
+            var ended = false
+            while true {
+                guard let byte = try stream.next() else { ended = true; break }
+                if byte == UInt8(ascii: "\n") { break }
+                if byte == 0 {
+                    throw ParseError(.fileBinary, "The file contains binary data (a NUL byte). Upload the submission as text.", line: ndjsonLine + 1)
+                }
+                line.append(byte)
+                if line.count > CSVTokenizer.maximumRecordBytes {
+                    throw ParseError(.lineTooLong, "A line is longer than \(CSVTokenizer.maximumRecordBytes / 1024) KB.", line: ndjsonLine + 1)
+                }
+            }
+            ndjsonLine += 1
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+                if ended { return nil }
+                continue
+            }
+            let scanner = JSONScanner(stream: ByteStream(bytes: line))
+            do throws(ParseError) {
+                let value = try scanner.value()
+                if try scanner.peekSignificant() != nil { throw scanner.fail("there is more text after the record") }
+                return row(from: value, number: ndjsonLine)
+            } catch where error.code == .jsonInvalid {
+                return SourceRow(number: ndjsonLine, cells: [], problem: Problem(.jsonInvalid, error.message))
+            }
+        }
+    }
+
+    // MARK: Records
+
+    private func row(from value: JSONValue, number: Int) -> SourceRow {
+        guard case .object(let members) = value else {
+            return SourceRow(number: number, cells: [], problem: Problem(.jsonNotRecord, "Each record must be an object of fields, like {\"trn\": \"1234567\", ...}."))
+        }
+        var cells: [SourceCell] = []
+        cells.reserveCapacity(members.count)
+        for (key, value) in members {
+            if Field.isResultColumn(key) { continue }
+            if key == "kind", declaredKind == nil { declaredKind = value.text }
+            cells.append(SourceCell(key: key, value: value, field: Field(header: key)))
+        }
+        return SourceRow(number: number, cells: cells)
+    }
+}

@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file written under a temporary name beside its destination and renamed into place
+/// by `commit()`: readers see either no file or the whole file, never half of one.
+public final class AtomicFile {
+    public let path: String
+    public let temporaryPath: String
+    private var descriptor: Int32
+    private var buffer: [UInt8] = []
+    private static let flushSize = 1 << 16
+
+    /// Creates the temporary file (and the destination's folder).
+    public init(path: String) throws(OutputError) {
+        self.path = path
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        try Directories.create(directory)
+        temporaryPath = "\(directory)/.\(name).\(getpid()).tmp"
+        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard descriptor >= 0 else { throw OutputError(path: temporaryPath, errno: errno) }
+        buffer.reserveCapacity(AtomicFile.flushSize)
+    }
+
+    deinit {
+        if descriptor >= 0 {
+            close(descriptor)
+            unlink(temporaryPath)
+        }
+    }
+
+    public func write(_ text: String) throws(OutputError) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= AtomicFile.flushSize { try flush() }
+    }
+
+    public func write(bytes: [UInt8]) throws(OutputError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= AtomicFile.flushSize { try flush() }
+    }
+
+    private func flush() throws(OutputError) {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer.withUnsafeBytes { raw in
+                Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+            }
+            guard written > 0 else { throw OutputError(path: temporaryPath, errno: errno) }
+            offset += written
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, closes and renames the file into place.
+    public func commit() throws(OutputError) {
+        try flush()
+        close(descriptor)
+        descriptor = -1
+        guard rename(temporaryPath, path) == 0 else {
+            let error = OutputError(path: path, errno: errno)
+            unlink(temporaryPath)
+            throw error
+        }
+    }
+
+    /// Closes and removes the temporary file.
+    public func discard() {
+        guard descriptor >= 0 else { return }
+        close(descriptor)
+        descriptor = -1
+        unlink(temporaryPath)
+    }
+}
+
+/// Writing an output failed (disk full, permissions): an operational failure.
+public struct OutputError: Error, CustomStringConvertible {
+    public let path: String
+    public let code: Int32
+
+    public init(path: String, errno code: Int32) {
+        self.path = path
+        self.code = code
+    }
+
+    public var description: String { "cannot write \(path): \(String(cString: strerror(code)))" }
+}
+
+/// Folder creation, like `mkdir -p`.
+public enum Directories {
+    public static func create(_ path: String) throws(OutputError) {
+        guard !path.isEmpty else { return }
+        var current = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            current += "/" + part
+            if mkdir(current, 0o755) != 0 && errno != EEXIST {
+                throw OutputError(path: current, errno: errno)
+            }
+        }
+    }
+}

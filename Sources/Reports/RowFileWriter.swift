@@ -1,0 +1,195 @@
+import Domain
+import Parsers
+
+/// What a result file says about one row.
+public struct RowOutcome: Hashable, Sendable {
+    public let status: RowStatus
+    public let errors: [Problem]
+    public let warnings: [Problem]
+    /// The extension's ID, for an accepted extensions row.
+    public let extensionID: Int64?
+
+    public init(status: RowStatus, errors: [Problem] = [], warnings: [Problem] = [], extensionID: Int64? = nil) {
+        self.status = status
+        self.errors = errors
+        self.warnings = warnings
+        self.extensionID = extensionID
+    }
+}
+
+/// Counts for the end of a JSON result.
+public struct ResultCounts: Sendable {
+    public var accepted = 0
+    public var rejected = 0
+    public var byCode: [ErrorCode: Int] = [:]
+
+    public init() {}
+
+    public mutating func add(_ outcome: RowOutcome) {
+        if outcome.status == .accepted { accepted += 1 } else { rejected += 1 }
+        for problem in outcome.errors { byCode[problem.code, default: 0] += 1 }
+    }
+}
+
+/// Writes rows back in the submitter's format: the result file (each row with its
+/// status, errors and warnings) or the archive copy (the rows alone). Date of birth and
+/// national insurance number are always blanked.
+public final class RowFileWriter {
+    public enum Mode: Sendable { case result, archive }
+
+    private let output: AtomicFile
+    private let format: FileFormat
+    private let mode: Mode
+    private let kind: SubmissionKind?
+    private let header: [String]
+    private var extensionColumn: Int?
+    private var appendsExtensionColumn = false
+    private var wroteRecord = false
+
+    /// Starts the file: writes the CSV header, or opens the JSON document.
+    public init(output: AtomicFile, format: FileFormat, mode: Mode, kind: SubmissionKind?, header: [String]?) throws(OutputError) {
+        self.output = output
+        self.format = format.resultFormat
+        self.mode = mode
+        self.kind = kind
+        self.header = header ?? []
+        switch self.format {
+        case .csv, .xml:
+            var columns = self.header
+            if mode == .result {
+                if kind == .extensions {
+                    extensionColumn = columns.firstIndex { Field(header: $0) == .extensionID }
+                    if extensionColumn == nil { appendsExtensionColumn = true }
+                }
+                columns += ["Status", "Errors", "Warnings"]
+                if appendsExtensionColumn { columns.append(Field.extensionID.header) }
+            }
+            try output.write(CSVFormatting.line(columns, neutralise: mode == .result))
+        case .json:
+            var start = "{"
+            if mode == .result { start += "\"schemaVersion\":1," }
+            if let kind { start += "\"kind\":\"\(kind.rawValue)\"," }
+            try output.write(start + "\"records\":[")
+        case .ndjson:
+            break
+        }
+    }
+
+    /// Writes one row (blanking its personal data) with its outcome.
+    public func write(_ source: SourceRow, _ outcome: RowOutcome?) throws(OutputError) {
+        let row = source.withoutPersonalData
+        switch format {
+        case .csv, .xml:
+            var cells = row.cells.map { $0.value.text ?? "" }
+            if cells.count < header.count { cells += Array(repeating: "", count: header.count - cells.count) }
+            if mode == .result, let outcome {
+                let id = outcome.extensionID.map(String.init)
+                if let column = extensionColumn, let id { cells[column] = id }
+                cells += [outcome.status.rawValue, CSVFormatting.problems(outcome.errors), CSVFormatting.problems(outcome.warnings)]
+                if appendsExtensionColumn { cells.append(id ?? "") }
+            }
+            try output.write(CSVFormatting.line(cells, neutralise: mode == .result))
+        case .json, .ndjson:
+            var members = row.cells.map { ($0.key, $0.value) }
+            if mode == .result, let outcome {
+                if let id = outcome.extensionID {
+                    members.removeAll { Field(header: $0.0) == .extensionID }
+                    members.append((Field.extensionID.key, .number(String(id))))
+                }
+                members.append(("status", .string(outcome.status.rawValue)))
+                members.append(("errors", RowFileWriter.json(outcome.errors)))
+                members.append(("warnings", RowFileWriter.json(outcome.warnings)))
+            }
+            var text = format == .json && wroteRecord ? "," : ""
+            JSONWriter.write(.object(members), to: &text)
+            try output.write(format == .ndjson ? text + "\n" : text)
+        }
+        wroteRecord = true
+    }
+
+    /// Ends the file (a JSON result closes with its counts) and renames it into place.
+    public func finish(counts: ResultCounts) throws(OutputError) {
+        if format == .json {
+            var end = "]"
+            if mode == .result {
+                let byCode = counts.byCode.sorted { $0.key < $1.key }.map { ($0.key.rawValue, JSONValue.number(String($0.value))) }
+                end += ",\"counts\":"
+                JSONWriter.write(.object([
+                    ("accepted", .number(String(counts.accepted))),
+                    ("rejected", .number(String(counts.rejected))),
+                    ("byCode", .object(byCode)),
+                ]), to: &end)
+            }
+            try output.write(end + "}\n")
+        }
+        try output.commit()
+    }
+
+    /// Writes a result for a file of which no row could be read: one line, `refused`.
+    public static func writeRefusal(_ problem: Problem, format: FileFormat, to output: AtomicFile) throws(OutputError) {
+        switch format.resultFormat {
+        case .csv, .xml:
+            try output.write(CSVFormatting.line(["Status", "Errors"], neutralise: true))
+            try output.write(CSVFormatting.line([RowStatus.refused.rawValue, CSVFormatting.problems([problem])], neutralise: true))
+        case .json:
+            var text = ""
+            JSONWriter.write(.object([
+                ("schemaVersion", .number("1")),
+                ("status", .string(RowStatus.refused.rawValue)),
+                ("errors", json([problem])),
+                ("records", .array([])),
+            ]), to: &text)
+            try output.write(text + "\n")
+        case .ndjson:
+            var text = ""
+            JSONWriter.write(.object([("status", .string(RowStatus.refused.rawValue)), ("errors", json([problem]))]), to: &text)
+            try output.write(text + "\n")
+        }
+        try output.commit()
+    }
+
+    static func json(_ problems: [Problem]) -> JSONValue {
+        .array(problems.map { .object([("code", .string($0.code.rawValue)), ("message", .string($0.message))]) })
+    }
+}
+
+/// CSV output: RFC 4180 quoting, CRLF line ends, and cells a spreadsheet would run as a
+/// formula made inert.
+public enum CSVFormatting {
+    public static func line(_ cells: [String], neutralise: Bool) -> String {
+        var line = ""
+        for (index, cell) in cells.enumerated() {
+            if index > 0 { line += "," }
+            line += quote(neutralise ? neutralised(cell) : cell)
+        }
+        return line + "\r\n"
+    }
+
+    /// `code: message | code: message`.
+    public static func problems(_ problems: [Problem]) -> String {
+        problems.map(\.description).joined(separator: " | ")
+    }
+
+    /// A cell starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`.
+    public static func neutralised(_ cell: String) -> String {
+        guard let first = cell.utf8.first else { return cell }
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D:
+            return "'" + cell
+        default:
+            return cell
+        }
+    }
+
+    public static func quote(_ cell: String) -> String {
+        let needsQuotes = cell.utf8.contains { byte in
+            byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D
+        } || cell.utf8.first == UInt8(ascii: " ") || cell.utf8.last == UInt8(ascii: " ")
+        guard needsQuotes else { return cell }
+        var quoted = "\""
+        for character in cell.unicodeScalars {
+            if character == "\"" { quoted += "\"\"" } else { quoted.unicodeScalars.append(character) }
+        }
+        return quoted + "\""
+    }
+}

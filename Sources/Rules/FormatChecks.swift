@@ -1,0 +1,109 @@
+import Domain
+
+/// Reads a row's fields one by one, collecting every format problem so the submitter can
+/// fix the row in one go. Messages never quote a date of birth or NINO.
+struct FormatChecks {
+    let row: RowInput
+    let today: Day
+    private(set) var problems: [Problem] = []
+
+    init(row: RowInput, today: Day) {
+        self.row = row
+        self.today = today
+    }
+
+    mutating func report(_ code: ErrorCode, _ message: String) {
+        problems.append(Problem(code, message))
+    }
+
+    private mutating func missing(_ field: Field, _ how: String) {
+        report(.field(field, "missing"), "The \(field.label) is missing. \(how)")
+    }
+
+    /// The TRN, normalised; reports `trn.missing` or `trn.format`.
+    mutating func trn() -> TRN? {
+        guard let text = row[.trn] else {
+            missing(.trn, "Enter the teacher's 7-digit teacher reference number (TRN).")
+            return nil
+        }
+        guard let trn = TRN(normalising: text) else {
+            report(.trnFormat, "The TRN \"\(text.prefix(40))\" is not valid: a TRN is 7 digits, like 1234567. Copy it from the teacher's record.")
+            return nil
+        }
+        return trn
+    }
+
+    /// A required or optional date in `YYYY-MM-DD`.
+    mutating func date(_ field: Field, required: Bool = true) -> Day? {
+        guard let text = row[field] else {
+            if required { missing(field, "Enter it as YYYY-MM-DD, for example 2025-09-01.") }
+            return nil
+        }
+        guard let day = Day(iso: text) else {
+            let shown = field.isPersonal ? "" : " \"\(text.prefix(40))\""
+            report(.field(field, "format"), "The \(field.label)\(shown) is not a real date written as YYYY-MM-DD (for example 2025-09-01).")
+            return nil
+        }
+        return day
+    }
+
+    /// The date of birth, which also must make the teacher 18 to 99 years old today.
+    mutating func dateOfBirth() -> Day? {
+        guard let day = date(.dateOfBirth) else { return nil }
+        let age = day.wholeYears(until: today)
+        guard age >= 18, age < 100 else {
+            report(.dobAge, "The date of birth makes the teacher \(max(age, 0)) years old on \(today.iso); a teacher must be at least 18 and under 100. Check the date of birth.")
+            return nil
+        }
+        return day
+    }
+
+    /// A number of terms within `range` (in tenths).
+    mutating func terms(range: ClosedRange<Int>) -> Terms? {
+        guard let text = row[.numberOfTerms] else {
+            missing(.numberOfTerms, "Enter the number of terms, for example 3 or 2.5.")
+            return nil
+        }
+        guard case .value(let terms) = Terms.parse(text) else {
+            report(.field(.numberOfTerms, "format"), "The number of terms \"\(text.prefix(40))\" is not a number with at most one decimal place, like 3 or 2.5.")
+            return nil
+        }
+        guard range.contains(terms.tenths) else {
+            let low = Terms(tenths: range.lowerBound), high = Terms(tenths: range.upperBound)
+            report(.termsRange, "The number of terms \(terms) is out of range: it must be from \(low) to \(high).")
+            return nil
+        }
+        return terms
+    }
+
+    /// An enumerated value read by `parse`; reports `<field>.missing` or `<field>.invalid`.
+    mutating func choice<T>(_ field: Field, allowed: String, _ parse: (String) -> T?) -> T? {
+        guard let text = row[field] else {
+            missing(field, "Enter \(allowed).")
+            return nil
+        }
+        guard let value = parse(text) else {
+            report(.field(field, "invalid"), "The \(field.label) \"\(text.prefix(40))\" is not recognised. Enter \(allowed).")
+            return nil
+        }
+        return value
+    }
+
+    /// A date that must not be after today.
+    mutating func notFuture(_ day: Day?, _ field: Field, _ advice: String) {
+        guard let day, day > today else { return }
+        report(.field(field, "future"), "The \(field.label) \(day.iso) is after today (\(today.iso)). \(advice)")
+    }
+}
+
+extension Field {
+    /// The field's name inside a sentence.
+    var label: String {
+        switch self {
+        case .trn: "TRN"
+        case .schoolURN: "school URN"
+        case .extensionID: "extension ID"
+        default: header.prefix(1).lowercased() + header.dropFirst()
+        }
+    }
+}

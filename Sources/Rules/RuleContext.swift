@@ -1,0 +1,43 @@
+import Domain
+
+/// Where the rules look up a teacher's TRS record.
+public protocol TeacherRecordSource {
+    func record(for trn: TRN) -> TRSRecord?
+}
+
+/// Where the rules read what the store already knows of a teacher's induction.
+public protocol InductionState {
+    func history(of trn: TRN) throws -> InductionHistory
+}
+
+/// Where the rules look up reference data.
+public protocol ReferenceLookup {
+    func appropriateBody(id: String) -> AppropriateBody?
+}
+
+/// Everything a rule may consult besides the row itself.
+public struct RuleContext {
+    /// The run's as-of date.
+    public let today: Day
+    public let submitter: Submitter
+    public let trs: any TeacherRecordSource
+    public let state: any InductionState
+    public let reference: any ReferenceLookup
+
+    public init(today: Day, submitter: Submitter, trs: any TeacherRecordSource, state: any InductionState,
+                reference: any ReferenceLookup) {
+        self.today = today
+        self.submitter = submitter
+        self.trs = trs
+        self.state = state
+        self.reference = reference
+    }
+
+    /// An appropriate body's name for messages, falling back to its id.
+    func name(ofAppropriateBody id: String) -> String {
+        reference.appropriateBody(id: id)?.name ?? id
+    }
+}
+
+/// The first day of the early career framework.
+public let earlyCareerFrameworkStart = Day(year: 2021, month: 9, day: 1)!

@@ -1,0 +1,150 @@
+import GRDB
+
+/// The schema, as named, append-only migrations. Never edit a migration that has
+/// shipped: add a new one.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-reference-induction-audit") { db in
+            try db.execute(sql: """
+                CREATE TABLE appropriate_bodies (
+                  id TEXT PRIMARY KEY NOT NULL,
+                  name TEXT NOT NULL,
+                  dfe_sign_in_organisation_id TEXT NOT NULL DEFAULT ''
+                );
+                CREATE TABLE trusts (
+                  uid TEXT PRIMARY KEY NOT NULL,
+                  name TEXT NOT NULL,
+                  type TEXT NOT NULL DEFAULT ''
+                );
+                CREATE TABLE schools (
+                  urn TEXT PRIMARY KEY NOT NULL CHECK (length(urn) = 6),
+                  name TEXT NOT NULL,
+                  la_code TEXT NOT NULL DEFAULT '',
+                  la_name TEXT NOT NULL DEFAULT '',
+                  type TEXT NOT NULL DEFAULT '',
+                  status TEXT NOT NULL DEFAULT '',
+                  phase TEXT NOT NULL DEFAULT '',
+                  trust_uid TEXT
+                );
+                CREATE INDEX schools_by_trust ON schools(trust_uid);
+                CREATE TABLE lead_providers (
+                  id TEXT PRIMARY KEY NOT NULL,
+                  name TEXT NOT NULL
+                );
+
+                CREATE TABLE runs (
+                  id TEXT PRIMARY KEY NOT NULL,
+                  as_of TEXT NOT NULL,
+                  started_at TEXT NOT NULL,
+                  finished_at TEXT,
+                  status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'failed'))
+                );
+
+                CREATE TABLE submissions (
+                  id INTEGER PRIMARY KEY,
+                  submitter_kind TEXT NOT NULL CHECK (submitter_kind IN ('schools', 'trusts', 'appropriate-bodies')),
+                  submitter_id TEXT NOT NULL,
+                  file_name TEXT NOT NULL,
+                  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+                  kind TEXT CHECK (kind IN ('claims', 'actions', 'extensions', 'registrations', 'mentors')),
+                  format TEXT CHECK (format IN ('csv', 'json', 'ndjson', 'xml')),
+                  status TEXT NOT NULL CHECK (status IN ('processed', 'refused')),
+                  refusal_code TEXT,
+                  refusal_message TEXT,
+                  rows_total INTEGER NOT NULL DEFAULT 0,
+                  rows_accepted INTEGER NOT NULL DEFAULT 0,
+                  rows_rejected INTEGER NOT NULL DEFAULT 0,
+                  run_id TEXT REFERENCES runs(id),
+                  as_of TEXT NOT NULL,
+                  processed_at TEXT NOT NULL,
+                  duration_ms INTEGER,
+                  CHECK (rows_accepted + rows_rejected = rows_total),
+                  CHECK ((status = 'refused') = (refusal_code IS NOT NULL)),
+                  UNIQUE (submitter_kind, submitter_id, sha256)
+                );
+
+                CREATE TABLE teachers (
+                  trn TEXT PRIMARY KEY NOT NULL CHECK (length(trn) = 7),
+                  trs_first_name TEXT NOT NULL,
+                  trs_last_name TEXT NOT NULL,
+                  corrected_name TEXT,
+                  created_by_submission_id INTEGER NOT NULL REFERENCES submissions(id)
+                );
+
+                CREATE TABLE induction_periods (
+                  id INTEGER PRIMARY KEY,
+                  trn TEXT NOT NULL REFERENCES teachers(trn),
+                  appropriate_body_id TEXT NOT NULL REFERENCES appropriate_bodies(id),
+                  start_date TEXT NOT NULL,
+                  end_date TEXT,
+                  programme TEXT NOT NULL CHECK (programme IN ('provider-led', 'school-led')),
+                  terms_tenths INTEGER CHECK (terms_tenths BETWEEN 0 AND 160),
+                  outcome TEXT CHECK (outcome IN ('pass', 'fail')),
+                  fail_confirmation_sent_on TEXT,
+                  opened_by_submission_id INTEGER NOT NULL REFERENCES submissions(id),
+                  opened_by_row INTEGER NOT NULL,
+                  closed_by_submission_id INTEGER REFERENCES submissions(id),
+                  closed_by_row INTEGER,
+                  CHECK (end_date IS NULL OR end_date > start_date),
+                  CHECK (outcome IS NULL OR end_date IS NOT NULL),
+                  CHECK (outcome = 'fail' OR fail_confirmation_sent_on IS NULL),
+                  CHECK ((end_date IS NULL) = (terms_tenths IS NULL))
+                );
+                CREATE INDEX induction_periods_by_trn ON induction_periods(trn);
+                CREATE UNIQUE INDEX one_open_induction_period_per_teacher
+                  ON induction_periods(trn) WHERE end_date IS NULL;
+                CREATE UNIQUE INDEX one_induction_outcome_per_teacher
+                  ON induction_periods(trn) WHERE outcome IS NOT NULL;
+
+                CREATE TABLE extensions (
+                  id INTEGER PRIMARY KEY,
+                  trn TEXT NOT NULL REFERENCES teachers(trn),
+                  terms_tenths INTEGER NOT NULL CHECK (terms_tenths BETWEEN 1 AND 160),
+                  created_by_submission_id INTEGER NOT NULL REFERENCES submissions(id),
+                  created_by_row INTEGER NOT NULL,
+                  updated_by_submission_id INTEGER REFERENCES submissions(id),
+                  updated_by_row INTEGER
+                );
+                CREATE INDEX extensions_by_trn ON extensions(trn);
+
+                CREATE TABLE row_verdicts (
+                  submission_id INTEGER NOT NULL REFERENCES submissions(id),
+                  row_number INTEGER NOT NULL,
+                  trn TEXT,
+                  status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected')),
+                  error_codes TEXT NOT NULL DEFAULT '',
+                  error_messages TEXT NOT NULL DEFAULT '',
+                  warning_codes TEXT NOT NULL DEFAULT '',
+                  warning_messages TEXT NOT NULL DEFAULT '',
+                  extension_id INTEGER,
+                  PRIMARY KEY (submission_id, row_number)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE events (
+                  id INTEGER PRIMARY KEY,
+                  submission_id INTEGER NOT NULL REFERENCES submissions(id),
+                  row_number INTEGER NOT NULL,
+                  trn TEXT NOT NULL,
+                  name TEXT NOT NULL,
+                  detail TEXT NOT NULL DEFAULT '',
+                  as_of TEXT NOT NULL
+                );
+                CREATE INDEX events_by_trn ON events(trn);
+
+                CREATE TABLE trs_outbox (
+                  id INTEGER PRIMARY KEY,
+                  trn TEXT NOT NULL REFERENCES teachers(trn),
+                  induction_status TEXT NOT NULL CHECK (induction_status IN ('InProgress', 'Passed', 'Failed')),
+                  start_date TEXT NOT NULL,
+                  completion_date TEXT,
+                  submission_id INTEGER NOT NULL REFERENCES submissions(id),
+                  row_number INTEGER NOT NULL,
+                  exported_at TEXT,
+                  CHECK ((induction_status = 'InProgress') = (completion_date IS NULL))
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,70 @@
+import Domain
+import GRDB
+import Rules
+
+/// The SQLite store: one file, WAL mode, schema by migrations.
+///
+/// A `Store` is a connection with a lifetime; every change happens inside `write`, one
+/// transaction, so a file's rows and its submission record commit or vanish together.
+public final class Store {
+    public let path: String
+    private let queue: DatabaseQueue
+
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        self.path = path
+        var config = Configuration()
+        config.journalMode = .wal
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(5)
+        config.prepareDatabase { db in
+            // Safe against a killed process in WAL; the run makes itself durable once,
+            // before inputs leave the inbox (see Store.checkpoint()).
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        queue = try DatabaseQueue(path: path, configuration: config)
+        try Migrations.migrator.migrate(queue)
+    }
+
+    /// A private, temporary store for tests.
+    public static func temporary() throws -> Store {
+        let directory = FileSystemPaths.temporaryDirectory()
+        return try Store(path: directory + "/ect.sqlite")
+    }
+
+    /// Runs `body` in one write transaction: it commits when `body` returns, and rolls
+    /// back when it throws.
+    public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try queue.write { db in try body(StoreTransaction(db: db)) }
+    }
+
+    /// Runs `body` with a read-only view.
+    public func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try queue.read { db in try body(StoreTransaction(db: db)) }
+    }
+
+    /// Writes the WAL into the database file and syncs it: after this returns, every
+    /// committed transaction survives a power cut.
+    public func checkpoint() throws {
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA wal_checkpoint(FULL)")
+        }
+    }
+}
+
+/// Paths for temporary stores.
+enum FileSystemPaths {
+    static func temporaryDirectory() -> String {
+        var template = Array("/tmp/ect-store-XXXXXX".utf8CString)
+        let path = template.withUnsafeMutableBufferPointer { buffer in
+            mkdtemp(buffer.baseAddress!).map { String(cString: $0) }
+        }
+        return path ?? "/tmp"
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

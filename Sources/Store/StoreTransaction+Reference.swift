@@ -1,0 +1,71 @@
+import Domain
+import GRDB
+
+extension StoreTransaction {
+    /// Inserts or updates reference data. Nothing is deleted: a school that closed may
+    /// still be named by an ECT's history.
+    public func upsert(_ data: ReferenceData) throws {
+        let schools = try db.makeStatement(sql: """
+            INSERT INTO schools (urn, name, la_code, la_name, type, status, phase, trust_uid)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (urn) DO UPDATE SET name = excluded.name, la_code = excluded.la_code,
+              la_name = excluded.la_name, type = excluded.type, status = excluded.status,
+              phase = excluded.phase, trust_uid = excluded.trust_uid
+            """)
+        for school in data.schools {
+            try schools.execute(arguments: [school.urn, school.name, school.localAuthorityCode, school.localAuthorityName,
+                                            school.type, school.status, school.phase, school.trustUID])
+        }
+        let trusts = try db.makeStatement(sql: """
+            INSERT INTO trusts (uid, name, type) VALUES (?, ?, ?)
+            ON CONFLICT (uid) DO UPDATE SET name = excluded.name, type = excluded.type
+            """)
+        for trust in data.trusts { try trusts.execute(arguments: [trust.uid, trust.name, trust.type]) }
+        let bodies = try db.makeStatement(sql: """
+            INSERT INTO appropriate_bodies (id, name, dfe_sign_in_organisation_id) VALUES (?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name,
+              dfe_sign_in_organisation_id = excluded.dfe_sign_in_organisation_id
+            """)
+        for body in data.appropriateBodies {
+            try bodies.execute(arguments: [body.id, body.name, body.dfeSignInOrganisationID])
+        }
+        let providers = try db.makeStatement(sql: """
+            INSERT INTO lead_providers (id, name) VALUES (?, ?)
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name
+            """)
+        for provider in data.leadProviders { try providers.execute(arguments: [provider.id, provider.name]) }
+    }
+
+    /// All reference data.
+    public func referenceData() throws -> ReferenceData {
+        ReferenceData(
+            schools: try Row.fetchAll(db, sql: "SELECT urn, name, la_code, la_name, type, status, phase, trust_uid FROM schools ORDER BY urn").map {
+                School(urn: $0[0], name: $0[1], localAuthorityCode: $0[2], localAuthorityName: $0[3], type: $0[4],
+                       status: $0[5], phase: $0[6], trustUID: $0[7])
+            },
+            trusts: try Row.fetchAll(db, sql: "SELECT uid, name, type FROM trusts ORDER BY uid").map {
+                Trust(uid: $0[0], name: $0[1], type: $0[2])
+            },
+            appropriateBodies: try Row.fetchAll(db, sql: "SELECT id, name, dfe_sign_in_organisation_id FROM appropriate_bodies ORDER BY id").map {
+                AppropriateBody(id: $0[0], name: $0[1], dfeSignInOrganisationID: $0[2])
+            },
+            leadProviders: try Row.fetchAll(db, sql: "SELECT id, name FROM lead_providers ORDER BY id").map {
+                LeadProvider(id: $0[0], name: $0[1])
+            })
+    }
+
+    /// Runs `sql` and returns its rows as text, for tests and diagnostics.
+    public func rows(_ sql: String, _ arguments: [any DatabaseValueConvertible & Sendable] = []) throws -> [[String]] {
+        try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+            row.databaseValues.map { value in
+                switch value.storage {
+                case .null: "NULL"
+                case .int64(let i): String(i)
+                case .double(let d): String(d)
+                case .string(let s): s
+                case .blob: "<blob>"
+                }
+            }
+        }
+    }
+}

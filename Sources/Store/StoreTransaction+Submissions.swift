@@ -1,0 +1,145 @@
+import Domain
+import GRDB
+
+/// A file the store has seen, by submitter and content fingerprint.
+public struct SubmissionRecord: Hashable, Sendable {
+    public enum Status: String, Sendable { case processed, refused }
+
+    public let id: Int64
+    public let submitter: Submitter
+    public let fileName: String
+    public let sha256: String
+    public let kind: SubmissionKind?
+    public let format: FileFormat?
+    public let status: Status
+    /// Why the file was refused as a whole.
+    public let refusal: Problem?
+    public let rowsAccepted: Int
+    public let rowsRejected: Int
+}
+
+/// A row's verdict as stored: codes and messages, never the row's personal data.
+public struct StoredVerdict: Hashable, Sendable {
+    public let row: Int
+    public let status: RowStatus
+    public let errors: [Problem]
+    public let warnings: [Problem]
+    public let extensionID: Int64?
+}
+
+extension StoreTransaction {
+    /// The submission with this fingerprint from this submitter, if any.
+    public func submission(from submitter: Submitter, sha256: String) throws -> SubmissionRecord? {
+        try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT id, file_name, kind, format, status, refusal_code, refusal_message, rows_accepted, rows_rejected
+            FROM submissions WHERE submitter_kind = ? AND submitter_id = ? AND sha256 = ?
+            """), arguments: [submitter.kind.rawValue, submitter.id, sha256]).map { row in
+            let code: String? = row[5]
+            return SubmissionRecord(
+                id: row[0], submitter: submitter, fileName: row[1], sha256: sha256,
+                kind: (row[2] as String?).flatMap(SubmissionKind.init(rawValue:)),
+                format: (row[3] as String?).flatMap(FileFormat.init(rawValue:)),
+                status: SubmissionRecord.Status(rawValue: row[4]) ?? .processed,
+                refusal: code.map { Problem(ErrorCode(rawValue: $0), row[6] ?? "") },
+                rowsAccepted: row[7], rowsRejected: row[8])
+        }
+    }
+
+    /// What is known of a file when it starts being processed.
+    public struct NewSubmission: Sendable {
+        public var submitter: Submitter
+        public var fileName: String
+        public var sha256: String
+        public var kind: SubmissionKind?
+        public var format: FileFormat?
+        public var refusal: Problem?
+        public var runID: String?
+        public var asOf: Day
+        public var processedAt: String
+
+        public init(submitter: Submitter, fileName: String, sha256: String, kind: SubmissionKind? = nil,
+                    format: FileFormat? = nil, refusal: Problem? = nil, runID: String? = nil, asOf: Day,
+                    processedAt: String) {
+            self.submitter = submitter
+            self.fileName = fileName
+            self.sha256 = sha256
+            self.kind = kind
+            self.format = format
+            self.refusal = refusal
+            self.runID = runID
+            self.asOf = asOf
+            self.processedAt = processedAt
+        }
+    }
+
+    /// Records a submission; its counts start at zero.
+    public func insertSubmission(_ new: NewSubmission) throws -> Int64 {
+        try db.cachedStatement(sql: """
+            INSERT INTO submissions (submitter_kind, submitter_id, file_name, sha256, kind, format, status,
+                                     refusal_code, refusal_message, run_id, as_of, processed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                new.submitter.kind.rawValue, new.submitter.id, new.fileName, new.sha256, new.kind?.rawValue,
+                new.format?.rawValue, new.refusal == nil ? "processed" : "refused", new.refusal?.code.rawValue,
+                new.refusal?.message, new.runID, new.asOf.iso, new.processedAt,
+            ])
+        return db.lastInsertedRowID
+    }
+
+    /// Sets a submission's final counts and duration.
+    public func finishSubmission(_ id: Int64, accepted: Int, rejected: Int, durationMilliseconds: Int) throws {
+        try db.cachedStatement(sql: """
+            UPDATE submissions SET rows_total = ?, rows_accepted = ?, rows_rejected = ?, duration_ms = ? WHERE id = ?
+            """).execute(arguments: [accepted + rejected, accepted, rejected, durationMilliseconds, id])
+    }
+
+    /// Records one row's verdict (codes and messages only).
+    public func recordVerdict(submissionID: Int64, row: Int, trn: TRN?, verdict: Verdict, extensionID: Int64?) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO row_verdicts (submission_id, row_number, trn, status, error_codes, error_messages,
+                                      warning_codes, warning_messages, extension_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                submissionID, row, trn?.description, verdict.status.rawValue,
+                verdict.errors.map(\.code.rawValue).joined(separator: " "),
+                verdict.errors.map(\.message).joined(separator: "\n"),
+                verdict.warnings.map(\.code.rawValue).joined(separator: " "),
+                verdict.warnings.map(\.message).joined(separator: "\n"),
+                extensionID,
+            ])
+    }
+
+    /// Calls `body` with each stored verdict of a submission, in row order.
+    public func forEachVerdict(of submissionID: Int64, _ body: (StoredVerdict) throws -> Void) throws {
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT row_number, status, error_codes, error_messages, warning_codes, warning_messages, extension_id
+            FROM row_verdicts WHERE submission_id = ? ORDER BY row_number
+            """), arguments: [submissionID])
+        while let row = try rows.next() {
+            try body(StoredVerdict(
+                row: row[0], status: RowStatus(rawValue: row[1]) ?? .rejected,
+                errors: Self.problems(codes: row[2], messages: row[3]),
+                warnings: Self.problems(codes: row[4], messages: row[5]), extensionID: row[6]))
+        }
+    }
+
+    private static func problems(codes: String, messages: String) -> [Problem] {
+        guard !codes.isEmpty else { return [] }
+        let messageList = messages.split(separator: "\n", omittingEmptySubsequences: false)
+        return codes.split(separator: " ").enumerated().map { index, code in
+            Problem(ErrorCode(rawValue: String(code)), index < messageList.count ? String(messageList[index]) : "")
+        }
+    }
+
+    // MARK: Runs
+
+    public func startRun(id: String, asOf: Day, startedAt: String) throws {
+        try db.execute(sql: "INSERT INTO runs (id, as_of, started_at, status) VALUES (?, ?, ?, 'running')",
+                       arguments: [id, asOf.iso, startedAt])
+    }
+
+    public func finishRun(id: String, finishedAt: String, failed: Bool) throws {
+        try db.execute(sql: "UPDATE runs SET finished_at = ?, status = ? WHERE id = ?",
+                       arguments: [finishedAt, failed ? "failed" : "finished", id])
+    }
+}

@@ -1,0 +1,139 @@
+import Domain
+import GRDB
+import Rules
+
+/// The store as seen from inside one transaction: what the rules read, and where the
+/// pipeline applies accepted changes and records verdicts.
+public struct StoreTransaction: InductionState {
+    let db: Database
+
+    // MARK: Induction state (what the rules read)
+
+    public func history(of trn: TRN) throws -> InductionHistory {
+        let key = trn.description
+        let known = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM teachers WHERE trn = ?"),
+                                      arguments: [key]) ?? false
+        guard known else { return .unknown }
+        let periods = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT id, appropriate_body_id, start_date, end_date, programme, terms_tenths, outcome
+            FROM induction_periods WHERE trn = ? ORDER BY start_date, id
+            """), arguments: [key]).map { row in
+            InductionPeriod(
+                id: row[0], appropriateBodyID: row[1], start: try Self.day(row[2]),
+                end: try (row[3] as String?).map(Self.day), programme: Programme(rawValue: row[4]) ?? .schoolLed,
+                terms: (row[5] as Int?).map(Terms.init(tenths:)), outcome: (row[6] as String?).flatMap(Outcome.init(rawValue:)))
+        }
+        let extensions = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, terms_tenths FROM extensions WHERE trn = ? ORDER BY id"),
+                                          arguments: [key]).map { Extension(id: $0[0], terms: Terms(tenths: $0[1])) }
+        return InductionHistory(isKnown: true, periods: periods, extensions: extensions)
+    }
+
+    static func day(_ text: String) throws -> Day {
+        guard let day = Day(iso: text) else { throw StoreError.corrupt("date \(text)") }
+        return day
+    }
+
+    // MARK: Applying changes
+
+    /// Where a change came from, for the audit trail.
+    public struct Origin: Sendable {
+        public let submissionID: Int64
+        public let row: Int
+        public let asOf: Day
+        public init(submissionID: Int64, row: Int, asOf: Day) {
+            self.submissionID = submissionID
+            self.row = row
+            self.asOf = asOf
+        }
+    }
+
+    /// Applies an accepted change; returns the extension's ID for an extension.
+    @discardableResult
+    public func apply(_ change: Change, from origin: Origin) throws -> Int64? {
+        switch change {
+        case .openInduction(let open):
+            try db.cachedStatement(sql: """
+                INSERT INTO teachers (trn, trs_first_name, trs_last_name, created_by_submission_id)
+                VALUES (?, ?, ?, ?) ON CONFLICT (trn) DO NOTHING
+                """).execute(arguments: [open.trn.description, open.trsName.first, open.trsName.last, origin.submissionID])
+            try db.cachedStatement(sql: """
+                INSERT INTO induction_periods (trn, appropriate_body_id, start_date, programme, opened_by_submission_id, opened_by_row)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [open.trn.description, open.appropriateBodyID, open.start.iso, open.programme.rawValue,
+                                         origin.submissionID, origin.row])
+            if open.notifyTRS {
+                try queueTRS(open.trn, status: "InProgress", start: open.start, completion: nil, origin: origin)
+            }
+            try event(.inductionOpened, open.trn, "appropriate_body=\(open.appropriateBodyID) start=\(open.start.iso) programme=\(open.programme.rawValue)", origin)
+            return nil
+
+        case .closeInduction(let close):
+            let recorded: Outcome? = close.outcome == .release ? nil : close.outcome
+            let statement = try db.cachedStatement(sql: """
+                UPDATE induction_periods
+                SET end_date = ?, terms_tenths = ?, outcome = ?, fail_confirmation_sent_on = ?,
+                    closed_by_submission_id = ?, closed_by_row = ?
+                WHERE id = ? AND trn = ? AND end_date IS NULL
+                """)
+            try statement.execute(arguments: [close.end.iso, close.terms.tenths, recorded?.rawValue,
+                                              close.failConfirmationSentOn?.iso, origin.submissionID, origin.row,
+                                              close.periodID, close.trn.description])
+            guard db.changesCount == 1 else { throw StoreError.conflict("induction period \(close.periodID) is not open") }
+            let name: EventName
+            switch close.outcome {
+            case .release: name = .inductionClosed
+            case .pass: name = .inductionPassed
+            case .fail: name = .inductionFailed
+            }
+            if let recorded {
+                try queueTRS(close.trn, status: recorded == .pass ? "Passed" : "Failed", start: close.inductionStart,
+                             completion: close.end, origin: origin)
+            }
+            try event(name, close.trn, "end=\(close.end.iso) terms=\(close.terms)", origin)
+            return nil
+
+        case .extend(let extend):
+            if let id = extend.existingID {
+                try db.cachedStatement(sql: """
+                    UPDATE extensions SET terms_tenths = ?, updated_by_submission_id = ?, updated_by_row = ?
+                    WHERE id = ? AND trn = ?
+                    """).execute(arguments: [extend.terms.tenths, origin.submissionID, origin.row, id, extend.trn.description])
+                guard db.changesCount == 1 else { throw StoreError.conflict("extension \(id) is not this teacher's") }
+                try event(.extensionUpdated, extend.trn, "extension=\(id) terms=\(extend.terms)", origin)
+                return id
+            }
+            try db.cachedStatement(sql: """
+                INSERT INTO extensions (trn, terms_tenths, created_by_submission_id, created_by_row) VALUES (?, ?, ?, ?)
+                """).execute(arguments: [extend.trn.description, extend.terms.tenths, origin.submissionID, origin.row])
+            let id = db.lastInsertedRowID
+            try event(.extensionAdded, extend.trn, "extension=\(id) terms=\(extend.terms)", origin)
+            return id
+        }
+    }
+
+    private func queueTRS(_ trn: TRN, status: String, start: Day, completion: Day?, origin: Origin) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO trs_outbox (trn, induction_status, start_date, completion_date, submission_id, row_number)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [trn.description, status, start.iso, completion?.iso, origin.submissionID, origin.row])
+    }
+
+    private func event(_ name: EventName, _ trn: TRN, _ detail: String, _ origin: Origin) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO events (submission_id, row_number, trn, name, detail, as_of) VALUES (?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [origin.submissionID, origin.row, trn.description, name.rawValue, detail, origin.asOf.iso])
+    }
+}
+
+/// A store that does not hold what it must.
+public enum StoreError: Error, CustomStringConvertible {
+    case corrupt(String)
+    case conflict(String)
+
+    public var description: String {
+        switch self {
+        case .corrupt(let what): "the store holds an unreadable \(what)"
+        case .conflict(let what): "the store refused a change: \(what)"
+        }
+    }
+}
