@@ -35,7 +35,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "ECTBatch", dependencies: [
-            "Domain", "Parsers", "Pipeline", "Store",
+            "Domain", "Parsers", "Pipeline", "Reports", "Store",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

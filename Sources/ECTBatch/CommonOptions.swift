@@ -1,0 +1,53 @@
+import ArgumentParser
+import Domain
+import Foundation
+import Logging
+import Pipeline
+
+/// Flags every command takes.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The data folder (inbox/, outbox/, archive/, quarantine/, reports/, ect.sqlite). Default: $ECT_BATCH_ROOT, else ./ect-data.", valueName: "dir"))
+    var root: String?
+
+    @Flag(name: .shortAndLong, help: "Log every file and more detail (never personal data).")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "Log warnings and errors only.")
+    var quiet = false
+
+    func validate() throws {
+        if verbose && quiet { throw ValidationError("--verbose and --quiet cannot be used together.") }
+    }
+
+    var dataRoot: DataRoot {
+        DataRoot(path: root ?? ProcessInfo.processInfo.environment["ECT_BATCH_ROOT"] ?? "./ect-data")
+    }
+
+    /// A logger writing to stderr at the level the flags ask for.
+    func makeLogger() -> Logger {
+        let level: Logger.Level = verbose ? .debug : quiet ? .warning : .info
+        var logger = Logger(label: "ect-batch") { label in StreamLogHandler.standardError(label: label) }
+        logger.logLevel = level
+        return logger
+    }
+}
+
+extension Day: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(iso: argument)
+    }
+
+    /// Today in the local time zone.
+    static var today: Day {
+        let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+        return Day(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+}
+
+extension Logger {
+    /// Logs an operational failure and gives the exit code it calls for.
+    func failure(_ error: RunError) -> ExitCode {
+        critical("\(error)")
+        return ExitCode(error.exitCode)
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Domain
+import Foundation
+import Pipeline
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Process every new file in the inbox (the nightly job).",
+        discussion: """
+            Takes the run lock, processes the inbox files in order (schools, trusts, then \
+            appropriate bodies; by submitter id, arrival time, name), one transaction per file, \
+            writes a result file per input to outbox/, moves inputs to archive/ with date of \
+            birth and national insurance number removed (refused files go to quarantine/), and \
+            writes reports/runs/<run-id>/summary.json.
+
+            Files whose names start with '.' or end with .part, .partial or .tmp are uploads in \
+            progress and are left for the next run; so are files modified within --settle seconds.
+            """)
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: ArgumentHelp("The TRS extract (CSV). Default: the newest file in <root>/trs/.", valueName: "file"))
+    var trs: String?
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("The day the run treats as today (YYYY-MM-DD). Default: today.", valueName: "date"))
+    var asOf: Day?
+
+    @Option(help: ArgumentHelp("Leave files modified less than this many seconds ago for the next run.", valueName: "seconds"))
+    var settle = 0
+
+    func validate() throws {
+        if settle < 0 { throw ValidationError("--settle must be zero or more seconds.") }
+    }
+
+    func run() throws {
+        let logger = common.makeLogger()
+        let asOf = self.asOf ?? Day.today
+        var job = BatchRun(options: .init(root: common.dataRoot, trsPath: trs, asOf: asOf, settleSeconds: settle,
+                                          runID: Self.runID()), logger: logger)
+        if isatty(2) == 1 {
+            job.progress = { done, total in
+                if total >= 50, done % 25 == 0 || done == total {
+                    FileHandle.standardError.write(Data("\r\(done)/\(total) files\(done == total ? "\n" : "")".utf8))
+                }
+            }
+        }
+        let summary: BatchRun.Summary
+        do {
+            summary = try job.run()
+        } catch {
+            throw logger.failure(error)
+        }
+        let reissued = summary.files.filter { $0.outcome == .reissued }.count
+        let refused = summary.files.filter { if case .refused = $0.outcome { true } else { false } }.count
+        let quarantined = summary.files.filter { if case .quarantined = $0.outcome { true } else { false } }.count
+        print("""
+            Run \(summary.runID) (as of \(asOf.iso)): \(summary.files.count) files, \
+            \(summary.accepted) rows accepted, \(summary.rejected) rejected; \
+            \(refused) files refused, \(quarantined) quarantined, \(reissued) re-issued.
+            Results: \(common.dataRoot.outbox)/  Summary: \(common.dataRoot.reports)/runs/\(summary.runID)/summary.json
+            """)
+    }
+
+    /// `YYYYMMDD-HHMMSS-mmm`, in UTC.
+    static func runID() -> String {
+        let now = Date()
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond], from: now)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return pad(c.year!, 4) + pad(c.month!, 2) + pad(c.day!, 2) + "-" + pad(c.hour!, 2) + pad(c.minute!, 2)
+            + pad(c.second!, 2) + "-" + pad(c.nanosecond! / 1_000_000, 3)
+    }
+}

@@ -1,0 +1,150 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Domain
+import Logging
+import Parsers
+import Reports
+import Store
+
+/// `ect-batch run`: every new inbox file, in order, each in its own transaction.
+public struct BatchRun {
+    public struct Options: Sendable {
+        public var root: DataRoot
+        /// The TRS extract; `nil` means the newest file in `<root>/trs/`.
+        public var trsPath: String?
+        public var asOf: Day
+        public var settleSeconds: Int
+        public var runID: String
+
+        public init(root: DataRoot, trsPath: String? = nil, asOf: Day, settleSeconds: Int = 0, runID: String) {
+            self.root = root
+            self.trsPath = trsPath
+            self.asOf = asOf
+            self.settleSeconds = settleSeconds
+            self.runID = runID
+        }
+    }
+
+    /// What a run did.
+    public struct Summary: Sendable {
+        public var runID: String
+        public var asOf: Day
+        public var files: [FileReport] = []
+        public var notices: [InboxNotice] = []
+        public var milliseconds = 0
+
+        public var accepted: Int { files.reduce(0) { $0 + $1.accepted } }
+        public var rejected: Int { files.reduce(0) { $0 + $1.rejected } }
+    }
+
+    public let options: Options
+    public let logger: Logger
+    /// Called after each file with the number done and the number found.
+    public var progress: ((Int, Int) -> Void)?
+
+    public init(options: Options, logger: Logger, progress: ((Int, Int) -> Void)? = nil) {
+        self.options = options
+        self.logger = logger
+        self.progress = progress
+    }
+
+    /// Runs the job. Throws only for operational failures.
+    public func run() throws(RunError) -> Summary {
+        let started = Inbox.nowNanoseconds()
+        let root = options.root
+        let lock = try RunLock(path: root.lock)
+        defer { withExtendedLifetime(lock) {} }
+
+        let store: Store
+        do { store = try Store(path: root.store) } catch { throw .store(String(describing: error)) }
+        let reference: ReferenceIndex
+        do { reference = ReferenceIndex(try store.read { try $0.referenceData() }) } catch { throw .store(String(describing: error)) }
+        guard !reference.isEmpty else {
+            throw .configuration("no reference data in \(root.store): run `ect-batch load-reference` first")
+        }
+        let trs = try TRSLoader.load(path: options.trsPath, root: root, logger: logger)
+
+        let listing = Inbox(root: root, settleSeconds: options.settleSeconds).scan()
+        for notice in listing.notices {
+            logger.notice("left in the inbox: \(notice.path) (\(notice.reason))")
+        }
+        var summary = Summary(runID: options.runID, asOf: options.asOf, notices: listing.notices)
+        do {
+            try store.write { try $0.startRun(id: options.runID, asOf: options.asOf, startedAt: Timestamp.now()) }
+        } catch { throw .store(String(describing: error)) }
+
+        let processor = FileProcessor(root: root, store: store, trs: trs, reference: reference, asOf: options.asOf,
+                                      runID: options.runID, logger: logger)
+        var failure: RunError?
+        for file in listing.files {
+            do {
+                let report = try processor.process(file)
+                log(report)
+                summary.files.append(report)
+                progress?(summary.files.count, listing.files.count)
+            } catch {
+                failure = error
+                logger.error("stopped at \(file.path): \(error)")
+                break
+            }
+        }
+        summary.milliseconds = Int((Inbox.nowNanoseconds() - started) / 1_000_000)
+        do {
+            try store.write { try $0.finishRun(id: options.runID, finishedAt: Timestamp.now(), failed: failure != nil) }
+            try store.checkpoint()
+        } catch { throw .store(String(describing: error)) }
+        if let failure { throw failure }
+        do { try RunSummaryWriter.write(summary, to: root.reports + "/runs/" + options.runID) } catch { throw .output(error) }
+        logger.info("run \(options.runID): \(summary.files.count) files, \(summary.accepted) rows accepted, \(summary.rejected) rejected, \(summary.milliseconds) ms")
+        return summary
+    }
+
+    private func log(_ report: FileReport) {
+        let name = "\(report.file.submitter)/\(report.file.name)"
+        switch report.outcome {
+        case .processed:
+            logger.info("\(name): \(report.kind?.rawValue ?? "?"), \(report.rows) rows, \(report.accepted) accepted, \(report.rejected) rejected (\(report.milliseconds) ms)")
+        case .reissued:
+            logger.info("\(name): already processed; result re-issued, nothing applied (\(report.milliseconds) ms)")
+        case .refused(let problem):
+            logger.warning("\(name): refused, \(problem.code): \(problem.message)")
+        case .quarantined(let problem):
+            logger.warning("\(name): quarantined, \(problem.code)")
+        }
+    }
+}
+
+/// Loads the TRS extract named, or the newest one in `<root>/trs/`.
+public enum TRSLoader {
+    public static func load(path: String?, root: DataRoot, logger: Logger) throws(RunError) -> TRSIndex {
+        guard let chosen = path ?? newest(in: root.trs) else {
+            throw .configuration("no TRS extract: give --trs FILE or put the extract in \(root.trs)/")
+        }
+        do {
+            let extract = try TRSExtractReader.read(path: chosen)
+            if !extract.skipped.isEmpty {
+                logger.warning("TRS extract \(chosen): \(extract.skipped.count) lines skipped, first: \(extract.skipped[0])")
+            }
+            logger.debug("TRS extract \(chosen): \(extract.records.count) records")
+            return TRSIndex(extract.records)
+        } catch {
+            throw .configuration("cannot read the TRS extract \(chosen): \(error.message)")
+        }
+    }
+
+    static func newest(in directory: String) -> String? {
+        var best: (String, Int64)?
+        for name in Inbox.entries(of: directory) where !name.hasPrefix(".") {
+            let path = directory + "/" + name
+            var info = stat()
+            guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+            if best == nil || modified > best!.1 || (modified == best!.1 && name > best!.0) { best = (path, modified) }
+        }
+        return best?.0
+    }
+}
+

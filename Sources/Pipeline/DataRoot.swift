@@ -1,0 +1,24 @@
+/// The folders and files of one data root.
+public struct DataRoot: Sendable {
+    public let path: String
+
+    public init(path: String) {
+        var trimmed = path
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+        self.path = trimmed
+    }
+
+    public var inbox: String { path + "/inbox" }
+    public var outbox: String { path + "/outbox" }
+    public var archive: String { path + "/archive" }
+    public var quarantine: String { path + "/quarantine" }
+    public var reports: String { path + "/reports" }
+    public var trs: String { path + "/trs" }
+    public var store: String { path + "/ect.sqlite" }
+    public var lock: String { path + "/ect-batch.lock" }
+
+    /// `<folder>/<submitter-kind>/<submitter-id>`.
+    public func folder(_ base: String, for submitter: (kind: String, id: String)) -> String {
+        "\(base)/\(submitter.kind)/\(submitter.id)"
+    }
+}

@@ -1,0 +1,392 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Domain
+import Logging
+import Parsers
+import Reports
+import Rules
+import Store
+
+/// Processes one inbox file: fingerprint, scan, validate and apply in one transaction,
+/// result file, archive. See SPEC.md §3 step 4.
+final class FileProcessor {
+    let root: DataRoot
+    let store: Store
+    let trs: TRSIndex
+    let reference: ReferenceIndex
+    let asOf: Day
+    let runID: String
+    let logger: Logger
+    private var usedResultPaths: Set<String> = []
+
+    init(root: DataRoot, store: Store, trs: TRSIndex, reference: ReferenceIndex, asOf: Day, runID: String, logger: Logger) {
+        self.root = root
+        self.store = store
+        self.trs = trs
+        self.reference = reference
+        self.asOf = asOf
+        self.runID = runID
+        self.logger = logger
+    }
+
+    /// A file refused as a whole.
+    struct Refusal: Error {
+        let problem: Problem
+        /// Whether rows can be read (up to the problem) and echoed, each rejected.
+        let rowsReadable: Bool
+        var format: FileFormat?
+        var header: [String]?
+        var kind: SubmissionKind?
+    }
+
+    /// What the first pass learned.
+    struct Scan {
+        let format: FileFormat
+        let header: [String]?
+        let kind: SubmissionKind
+        /// For each TRN on more than one row: all its row numbers.
+        let duplicates: [Int: [Int]]
+    }
+
+    func process(_ file: InboxFile) throws(RunError) -> FileReport {
+        let started = Inbox.nowNanoseconds()
+        var report: FileReport
+        if !reference.knows(file.submitter) {
+            report = try quarantineUnknownSubmitter(file)
+        } else {
+            report = try processKnown(file)
+        }
+        report.milliseconds = Int((Inbox.nowNanoseconds() - started) / 1_000_000)
+        return report
+    }
+
+    private func processKnown(_ file: InboxFile) throws(RunError) -> FileReport {
+        let sha256: String
+        do {
+            sha256 = try Fingerprint.sha256(path: file.path)
+        } catch {
+            return try refuse(file, Refusal(problem: error.problem, rowsReadable: false), sha256: nil, existing: nil)
+        }
+        let existing = try storeRead { try $0.submission(from: file.submitter, sha256: sha256) }
+        if let existing, existing.status == .processed {
+            return try reissue(file, existing)
+        }
+        do {
+            let scan = try self.scan(file)
+            return try apply(file, scan, sha256: sha256)
+        } catch let refusal as Refusal {
+            return try refuse(file, refusal, sha256: sha256, existing: existing)
+        } catch let error as RunError {
+            throw error
+        } catch {
+            throw .store(String(describing: error))
+        }
+    }
+
+    // MARK: Pass 1: format, kind, duplicates
+
+    func scan(_ file: InboxFile) throws(Refusal) -> Scan {
+        let reader: SubmissionReader
+        do {
+            reader = try SubmissionReader(path: file.path)
+        } catch {
+            throw Refusal(problem: error.problem, rowsReadable: false, format: Self.formatFromName(file.name))
+        }
+        var firstRow: [Int: Int] = [:]
+        var duplicates: [Int: [Int]] = [:]
+        var fieldsSeen: Set<Field> = reader.headerFields
+        do {
+            while let row = try reader.next() {
+                if row.isBlank || row.problem != nil { continue }
+                for cell in row.cells {
+                    guard let field = cell.field else { continue }
+                    if reader.format != .csv, cell.value.text?.trimmingSpaces().isEmpty == false { fieldsSeen.insert(field) }
+                    guard field == .trn, let text = cell.value.text, let trn = TRN(normalising: text) else { continue }
+                    if let first = firstRow[trn.value] {
+                        duplicates[trn.value, default: [first]].append(row.number)
+                    } else {
+                        firstRow[trn.value] = row.number
+                    }
+                }
+            }
+        } catch {
+            throw Refusal(problem: error.problem, rowsReadable: true, format: reader.format, header: reader.header)
+        }
+        let kind = try self.kind(of: reader, fieldsSeen: fieldsSeen, submitter: file.submitter)
+        return Scan(format: reader.format, header: reader.header, kind: kind, duplicates: duplicates)
+    }
+
+    private func kind(of reader: SubmissionReader, fieldsSeen: Set<Field>, submitter: Submitter) throws(Refusal) -> SubmissionKind {
+        var refusal = Refusal(problem: Problem(.fileUnknownKind, ""), rowsReadable: true, format: reader.format, header: reader.header)
+        let kind: SubmissionKind
+        if let declared = reader.declaredKind {
+            guard let known = SubmissionKind(rawValue: declared.trimmingSpaces().lowercased()) else {
+                refusal = Refusal(problem: Problem(.jsonKindUnknown, "The file's kind \"\(declared.prefix(40))\" is not one we know. Use one of: \(SubmissionKind.allCases.map(\.rawValue).joined(separator: ", "))."), rowsReadable: true, format: reader.format)
+                throw refusal
+            }
+            kind = known
+        } else if let detected = SubmissionKind.detect(from: fieldsSeen) {
+            kind = detected
+        } else {
+            let closest = SubmissionKind.closest(to: fieldsSeen)
+            let missing = closest.requiredFields.filter { !fieldsSeen.contains($0) }.map { "\"\($0.header)\"" }
+            let unexpected = (reader.header ?? []).filter { name in
+                guard !name.isEmpty else { return false }
+                guard let field = Field(header: name) else { return true }
+                return !closest.fields.contains(field)
+            }.map { "\"\($0)\"" }
+            var message = "The columns match no template. The closest is the \(closest.rawValue) template, which also needs \(missing.joined(separator: ", "))."
+            if !unexpected.isEmpty { message += " Not in that template: \(unexpected.joined(separator: ", "))." }
+            message += " Start from the template's header row."
+            refusal = Refusal(problem: Problem(.fileUnknownKind, message), rowsReadable: true, format: reader.format, header: reader.header)
+            throw refusal
+        }
+        refusal.kind = kind
+        guard submitter.kind.allowedKinds.contains(kind) else {
+            let allowed = submitter.kind.allowedKinds.map(\.rawValue).joined(separator: ", ")
+            throw Refusal(problem: Problem(.fileKindNotAllowed, "This is a \(kind.rawValue) file, which a\(submitter.kind == .appropriateBodies ? "n" : "") \(submitter.kind.noun) cannot send. A \(submitter.kind.noun) may send: \(allowed)."), rowsReadable: true, format: reader.format, header: reader.header, kind: kind)
+        }
+        guard RowValidator.supports(kind) else {
+            throw Refusal(problem: Problem(.fileKindNotSupported, "Files of the kind \"\(kind.rawValue)\" are not processed yet. Keep the file and send it again later."), rowsReadable: true, format: reader.format, header: reader.header, kind: kind)
+        }
+        return kind
+    }
+
+    // MARK: Pass 2: validate and apply, in one transaction
+
+    private func apply(_ file: InboxFile, _ scan: Scan, sha256: String) throws -> FileReport {
+        var report = FileReport(file: file, outcome: .processed)
+        report.kind = scan.kind
+        report.format = scan.format
+        let resultPath = self.resultPath(for: file, format: scan.format)
+        let resultWriter = try RowFileWriter(output: AtomicFile(path: resultPath), format: scan.format, mode: .result,
+                                             kind: scan.kind, header: scan.header)
+        let archiveFile = try AtomicFile(path: Self.unique(archivePath(for: file)))
+        let archiveWriter = try RowFileWriter(output: archiveFile, format: scan.format, mode: .archive, kind: scan.kind,
+                                              header: scan.header)
+        var counts = ResultCounts()
+        let started = Inbox.nowNanoseconds()
+        do {
+            try store.write { tx in
+                let submissionID = try tx.insertSubmission(.init(
+                    submitter: file.submitter, fileName: file.name, sha256: sha256, kind: scan.kind, format: scan.format,
+                    runID: runID, asOf: asOf, processedAt: Timestamp.now()))
+                let validator = RowValidator(kind: scan.kind, context: RuleContext(
+                    today: asOf, submitter: file.submitter, trs: trs, state: tx, reference: reference))
+                let reader = try SubmissionReader(path: file.path)
+                while let row = try reader.next() {
+                    if row.isBlank { continue }
+                    var verdict: Verdict
+                    var trn: TRN?
+                    if let problem = row.problem {
+                        verdict = .rejected(problem)
+                    } else {
+                        let input = row.input
+                        trn = input[.trn].flatMap { TRN(normalising: $0) }
+                        let others = trn.flatMap { scan.duplicates[$0.value] }?.filter { $0 != row.number } ?? []
+                        verdict = try validator.validate(input, duplicateRows: Array(others.prefix(10)))
+                    }
+                    var extensionID: Int64?
+                    if verdict.status == .accepted, let change = verdict.change {
+                        extensionID = try tx.apply(change, from: .init(submissionID: submissionID, row: row.number, asOf: asOf))
+                    }
+                    try tx.recordVerdict(submissionID: submissionID, row: row.number, trn: trn, verdict: verdict,
+                                         extensionID: extensionID)
+                    let outcome = RowOutcome(status: verdict.status, errors: verdict.errors, warnings: verdict.warnings,
+                                             extensionID: extensionID)
+                    counts.add(outcome)
+                    try resultWriter.write(row, outcome)
+                    try archiveWriter.write(row, nil)
+                }
+                try tx.finishSubmission(submissionID, accepted: counts.accepted, rejected: counts.rejected,
+                                        durationMilliseconds: Int((Inbox.nowNanoseconds() - started) / 1_000_000))
+            }
+        } catch let error as ParseError {
+            // The file changed between the two passes: nothing was applied.
+            throw Refusal(problem: error.problem, rowsReadable: true, format: scan.format, header: scan.header)
+        } catch let error as OutputError {
+            throw RunError.output(error)
+        } catch let error as RunError {
+            throw error
+        } catch {
+            throw RunError.store(String(describing: error))
+        }
+        do {
+            try resultWriter.finish(counts: counts)
+            try archiveWriter.finish(counts: counts)
+        } catch {
+            throw RunError.output(error)
+        }
+        unlink(file.path)
+        report.accepted = counts.accepted
+        report.rejected = counts.rejected
+        report.codes = counts.byCode
+        report.resultPath = resultPath
+        return report
+    }
+
+    // MARK: Re-issue
+
+    /// The same bytes were processed before: write the result again from the stored
+    /// verdicts, archive the input, apply nothing.
+    private func reissue(_ file: InboxFile, _ submission: SubmissionRecord) throws(RunError) -> FileReport {
+        var report = FileReport(file: file, outcome: .reissued)
+        report.kind = submission.kind
+        report.format = submission.format
+        do {
+            var verdicts: [Int: StoredVerdict] = [:]
+            try storeRead { tx in try tx.forEachVerdict(of: submission.id) { verdicts[$0.row] = $0 } }
+            let reader = try SubmissionReader(path: file.path)
+            let resultPath = self.resultPath(for: file, format: reader.format)
+            let resultWriter = try RowFileWriter(output: AtomicFile(path: resultPath), format: reader.format,
+                                                 mode: .result, kind: submission.kind, header: reader.header)
+            let archiveWriter = try RowFileWriter(output: AtomicFile(path: Self.unique(archivePath(for: file))),
+                                                  format: reader.format, mode: .archive, kind: submission.kind,
+                                                  header: reader.header)
+            var counts = ResultCounts()
+            while let row = try reader.next() {
+                guard let stored = verdicts[row.number] else { continue }
+                let outcome = RowOutcome(status: stored.status, errors: stored.errors, warnings: stored.warnings,
+                                         extensionID: stored.extensionID)
+                counts.add(outcome)
+                try resultWriter.write(row, outcome)
+                try archiveWriter.write(row, nil)
+            }
+            try resultWriter.finish(counts: counts)
+            try archiveWriter.finish(counts: counts)
+            unlink(file.path)
+            report.accepted = counts.accepted
+            report.rejected = counts.rejected
+            report.codes = counts.byCode
+            report.resultPath = resultPath
+        } catch let error as OutputError {
+            throw .output(error)
+        } catch let error as RunError {
+            throw error
+        } catch {
+            // The stored submission said this file was readable; if it is not now, the
+            // bytes differ from the fingerprint, which cannot happen without tampering.
+            throw .store("re-issuing \(file.path): \(error)")
+        }
+        return report
+    }
+
+    // MARK: Refusal and quarantine
+
+    private func refuse(_ file: InboxFile, _ refusal: Refusal, sha256: String?, existing: SubmissionRecord?) throws(RunError) -> FileReport {
+        var report = FileReport(file: file, outcome: .refused(refusal.problem))
+        report.kind = refusal.kind
+        report.format = refusal.format
+        let format = refusal.format ?? .csv
+        let resultPath = self.resultPath(for: file, format: format)
+        do {
+            var counts = ResultCounts()
+            if refusal.rowsReadable, let reader = try? SubmissionReader(path: file.path) {
+                let writer = try RowFileWriter(output: AtomicFile(path: resultPath), format: reader.format, mode: .result,
+                                               kind: refusal.kind, header: reader.header)
+                let outcome = RowOutcome(status: .rejected, errors: [refusal.problem])
+                while let row = try? reader.next() {
+                    if row.isBlank { continue }
+                    counts.add(outcome)
+                    try writer.write(row, outcome)
+                }
+                if counts.rejected > 0 || reader.format == .csv {
+                    try writer.finish(counts: counts)
+                }
+            }
+            if counts.rejected == 0 && !(refusal.rowsReadable && format == .csv && refusal.header != nil) {
+                try RowFileWriter.writeRefusal(refusal.problem, format: format, to: AtomicFile(path: resultPath))
+            }
+            report.rejected = counts.rejected
+            report.codes = counts.rejected > 0 ? [refusal.problem.code: counts.rejected] : [refusal.problem.code: 1]
+            report.resultPath = resultPath
+            if let sha256, existing == nil {
+                try store.write { tx in
+                    _ = try tx.insertSubmission(.init(
+                        submitter: file.submitter, fileName: file.name, sha256: sha256, kind: refusal.kind,
+                        format: refusal.format, refusal: refusal.problem, runID: runID, asOf: asOf,
+                        processedAt: Timestamp.now()))
+                }
+            }
+            try quarantine(file)
+        } catch let error as OutputError {
+            throw .output(error)
+        } catch let error as RunError {
+            throw error
+        } catch {
+            throw .store(String(describing: error))
+        }
+        return report
+    }
+
+    private func quarantineUnknownSubmitter(_ file: InboxFile) throws(RunError) -> FileReport {
+        let problem = Problem(.submitterUnknown, "The \(file.submitter.kind.noun) \"\(file.submitter.id)\" is not in the reference data, so its files cannot be processed. Load the reference data, or check the inbox folder name.")
+        do {
+            let target = try quarantine(file)
+            let reason = try AtomicFile(path: target + ".reason.txt")
+            try reason.write(problem.description + "\n")
+            try reason.commit()
+        } catch {
+            throw .output(error)
+        }
+        return FileReport(file: file, outcome: .quarantined(problem))
+    }
+
+    @discardableResult
+    private func quarantine(_ file: InboxFile) throws(OutputError) -> String {
+        let folder = root.folder(root.quarantine, for: (file.submitter.kind.rawValue, file.submitter.id))
+        try Directories.create(folder)
+        let target = Self.unique(folder + "/" + file.name)
+        guard rename(file.path, target) == 0 else { throw OutputError(path: target, errno: errno) }
+        return target
+    }
+
+    // MARK: Paths
+
+    /// `outbox/<kind>/<id>/<stem>.results.<ext>`, with `-2`, `-3`… for a second file of
+    /// the same run with the same stem and format.
+    func resultPath(for file: InboxFile, format: FileFormat) -> String {
+        let folder = root.folder(root.outbox, for: (file.submitter.kind.rawValue, file.submitter.id))
+        let stem = file.name.lastIndex(of: ".").map { String(file.name[..<$0]) } ?? file.name
+        let ext = format.resultFormat.rawValue
+        var candidate = "\(folder)/\(stem).results.\(ext)"
+        var counter = 2
+        while usedResultPaths.contains(candidate) {
+            candidate = "\(folder)/\(stem)-\(counter).results.\(ext)"
+            counter += 1
+        }
+        usedResultPaths.insert(candidate)
+        return candidate
+    }
+
+    func archivePath(for file: InboxFile) -> String {
+        root.folder(root.archive + "/" + asOf.iso, for: (file.submitter.kind.rawValue, file.submitter.id)) + "/" + file.name
+    }
+
+    /// `path`, or `name-2.ext`, `name-3.ext`… when something is already there.
+    static func unique(_ path: String) -> String {
+        guard access(path, F_OK) == 0 else { return path }
+        let slash = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+        let name = path[slash...]
+        let dot = name.lastIndex(of: ".") ?? name.endIndex
+        let stem = path[..<dot], ext = path[dot...]
+        var counter = 2
+        while access("\(stem)-\(counter)\(ext)", F_OK) == 0 { counter += 1 }
+        return "\(stem)-\(counter)\(ext)"
+    }
+
+    static func formatFromName(_ name: String) -> FileFormat {
+        switch name.split(separator: ".").last?.lowercased() {
+        case "json": .json
+        case "jsonl", "ndjson": .ndjson
+        default: .csv
+        }
+    }
+
+    private func storeRead<T>(_ body: (StoreTransaction) throws -> T) throws(RunError) -> T {
+        do { return try store.read(body) } catch { throw .store(String(describing: error)) }
+    }
+}
