@@ -36,7 +36,9 @@ struct Run: ParsableCommand {
         let logger = common.makeLogger()
         let asOf = self.asOf ?? Day.today
         var job = BatchRun(options: .init(root: common.dataRoot, trsPath: trs, asOf: asOf, settleSeconds: settle,
-                                          runID: Self.runID()), logger: logger)
+                                          runID: Self.runID(),
+                                          killAfterRows: ProcessInfo.processInfo.environment["ECT_BATCH_KILL_AFTER_ROWS"].flatMap { Int($0) }),
+                           logger: logger)
         if isatty(2) == 1 {
             job.progress = { done, total in
                 if total >= 50, done % 25 == 0 || done == total {

@@ -18,8 +18,13 @@ public struct BatchRun {
         public var asOf: Day
         public var settleSeconds: Int
         public var runID: String
+        /// Testing only: the process kills itself (SIGKILL) after validating this many
+        /// rows in all, in the middle of a file's transaction, to prove crash safety.
+        public var killAfterRows: Int?
 
-        public init(root: DataRoot, trsPath: String? = nil, asOf: Day, settleSeconds: Int = 0, runID: String) {
+        public init(root: DataRoot, trsPath: String? = nil, asOf: Day, settleSeconds: Int = 0, runID: String,
+                    killAfterRows: Int? = nil) {
+            self.killAfterRows = killAfterRows
             self.root = root
             self.trsPath = trsPath
             self.asOf = asOf
@@ -78,6 +83,7 @@ public struct BatchRun {
 
         let processor = FileProcessor(root: root, store: store, trs: trs, reference: reference, asOf: options.asOf,
                                       runID: options.runID, logger: logger)
+        processor.killAfterRows = options.killAfterRows
         var failure: RunError?
         for file in listing.files {
             do {

@@ -21,6 +21,9 @@ final class FileProcessor {
     let runID: String
     let logger: Logger
     private var usedResultPaths: Set<String> = []
+    /// See `BatchRun.Options.killAfterRows`.
+    var killAfterRows: Int?
+    private var rowsValidated = 0
 
     init(root: DataRoot, store: Store, trs: TRSIndex, reference: ReferenceIndex, asOf: Day, runID: String, logger: Logger) {
         self.root = root
@@ -124,7 +127,7 @@ final class FileProcessor {
         let kind: SubmissionKind
         if let declared = reader.declaredKind {
             guard let known = SubmissionKind(rawValue: declared.trimmingSpaces().lowercased()) else {
-                refusal = Refusal(problem: Problem(.jsonKindUnknown, "The file's kind \"\(declared.prefix(40))\" is not one we know. Use one of: \(SubmissionKind.allCases.map(\.rawValue).joined(separator: ", "))."), rowsReadable: true, format: reader.format)
+                refusal = Refusal(problem: Problem(.jsonKindUnknown, "The file's kind \"\(declared.prefix(40))\" is not one we know. Use one of: \(SubmissionKind.allCases.map(\.rawValue).joined(separator: ", "))."), rowsReadable: false, format: reader.format)
                 throw refusal
             }
             kind = known
@@ -141,7 +144,8 @@ final class FileProcessor {
             var message = "The columns match no template. The closest is the \(closest.rawValue) template, which also needs \(missing.joined(separator: ", "))."
             if !unexpected.isEmpty { message += " Not in that template: \(unexpected.joined(separator: ", "))." }
             message += " Start from the template's header row."
-            refusal = Refusal(problem: Problem(.fileUnknownKind, message), rowsReadable: true, format: reader.format, header: reader.header)
+            // Rows are not echoed: with no template, no cell can be told to be personal data.
+            refusal = Refusal(problem: Problem(.fileUnknownKind, message), rowsReadable: false, format: reader.format)
             throw refusal
         }
         refusal.kind = kind
@@ -200,6 +204,8 @@ final class FileProcessor {
                     counts.add(outcome)
                     try resultWriter.write(row, outcome)
                     try archiveWriter.write(row, nil)
+                    rowsValidated += 1
+                    if rowsValidated == killAfterRows { kill(getpid(), SIGKILL) }
                 }
                 try tx.finishSubmission(submissionID, accepted: counts.accepted, rejected: counts.rejected,
                                         durationMilliseconds: Int((Inbox.nowNanoseconds() - started) / 1_000_000))

@@ -20,7 +20,9 @@ public final class AtomicFile {
         let directory = slash.map { String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         try Directories.create(directory)
-        temporaryPath = "\(directory)/.\(name).\(getpid()).tmp"
+        // One run at a time (the run lock), so a fixed name is safe, and a rerun after a
+        // crash overwrites and renames what the killed run left half-written.
+        temporaryPath = "\(directory)/.\(name).tmp"
         descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard descriptor >= 0 else { throw OutputError(path: temporaryPath, errno: errno) }
         buffer.reserveCapacity(AtomicFile.flushSize)

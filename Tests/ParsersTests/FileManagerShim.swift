@@ -1,0 +1,12 @@
+import Foundation
+
+/// Writes test files to a fresh temporary folder.
+enum FileManagerShim {
+    static func write(_ text: String, name: String = "file.csv") -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ect-parsers-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent(name)
+        try! Data(text.utf8).write(to: url)
+        return url.path
+    }
+}

@@ -1,0 +1,101 @@
+import Domain
+import Testing
+@testable import Parsers
+
+@Suite("JSON and NDJSON reading")
+struct JSONTests {
+    @Test("a document with kind and records")
+    func document() throws {
+        let r = try reader(#"{"kind": "claims", "records": [{"trn": "1234567", "date_of_birth": "1990-01-01"}, {"trn": 2345678}]}"#, name: "a.json")
+        let read = try rows(r)
+        #expect(r.declaredKind == "claims")
+        #expect(values(read) == [["1234567", "1990-01-01"], ["2345678"]])
+        #expect(read.map(\.number) == [1, 2])
+        #expect(read[1].input[.trn] == "2345678")
+    }
+
+    @Test("the kind may come after the records")
+    func kindLast() throws {
+        let r = try reader(#"{"records": [{"trn": "1"}], "kind": "actions"}"#, name: "a.json")
+        #expect(try rows(r).count == 1)
+        #expect(r.declaredKind == "actions")
+    }
+
+    @Test("a bare array; strings with escapes; numbers kept as written")
+    func array() throws {
+        let r = try reader(#"[{"name": "Zo\u00eb \"Z\"\n", "number_of_terms": 3.5, "x": null, "y": true}]"#, name: "a.json")
+        let row = try #require(try rows(r).first)
+        #expect(row.cells[0].value == .string("Zoë \"Z\"\n"))
+        #expect(row.input[.numberOfTerms] == "3.5")
+        #expect(row.cells[2].value == .null && row.cells[3].value == .bool(true))
+    }
+
+    @Test("a record that is not an object is rejected on its own")
+    func notAnObject() throws {
+        let read = try rows(try reader(#"[{"trn": "1"}, 5, {"trn": "2"}]"#, name: "a.json"))
+        #expect(read.map { $0.problem?.code } == [nil, .jsonNotRecord, nil])
+    }
+
+    @Test("invalid JSON refuses the file with its line", arguments: [
+        "[{\"trn\": \"1\"},\n{\"trn\": }]", "[{\"trn\": \"1\"}", "{\"records\": [{}]} trailing", "[{\"a\": 01}]", "[{'a': 1}]",
+    ])
+    func invalid(_ text: String) throws {
+        let r = try reader(text, name: "a.json")
+        #expect { try rows(r) } throws: { ($0 as? ParseError)?.code == .jsonInvalid }
+    }
+
+    @Test("deep nesting is refused, not a crash")
+    func deep() throws {
+        let r = try reader("[" + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "]", name: "a.json")
+        #expect { try rows(r) } throws: { ($0 as? ParseError)?.code == .jsonInvalid }
+    }
+
+    @Test("NDJSON: one record a line, a bad line rejected alone")
+    func ndjson() throws {
+        let r = try reader("{\"kind\":\"claims\",\"trn\":\"1\"}\n\n{\"trn\": \n{\"trn\":\"3\"}\n", name: "a.ndjson")
+        let read = try rows(r)
+        #expect(r.declaredKind == "claims")
+        #expect(read.map(\.number) == [1, 3, 4])
+        #expect(read.map { $0.problem?.code } == [nil, .jsonInvalid, nil])
+        #expect(read[2].input[.trn] == "3")
+    }
+}
+
+@Suite("Reference and TRS files")
+struct ReferenceTests {
+    @Test("a GIAS download loads by header, other columns ignored")
+    func schools() throws {
+        let path = FileManagerShim.write("Postcode,Trusts (code),URN,EstablishmentName,LA (code)\nAB1,4001,100001,Riverside,201\nAB2,,100002,Hillside,202\n")
+        let schools = try ReferenceReader.schools(path: path)
+        #expect(schools.map(\.urn) == ["100001", "100002"])
+        #expect(schools.map(\.trustUID) == ["4001", nil])
+        #expect(schools[0].localAuthorityCode == "201")
+    }
+
+    @Test("a missing required header is refused")
+    func missingHeader() {
+        let path = FileManagerShim.write("id,title\nAB1,x\n")
+        #expect { try ReferenceReader.appropriateBodies(path: path) } throws: { ($0 as? ParseError)?.code == .fileUnknownKind }
+    }
+
+    @Test("the TRS extract reads every status and skips bad lines")
+    func trs() throws {
+        let header = TRSExtractReader.headers.joined(separator: ",")
+        let path = FileManagerShim.write("""
+            \(header)
+            1234567,Ada,,Lovelace,1990-01-01,qq 12 34 56 c,2021-07-01,Passed,,,true,,
+            2345678,Bo,,Diddley,1991-01-01,,,,,,false,merged,1234567
+            x,bad,,line,,,,,,,,,
+            3456789,Cy,,Twombly,1992-01-01,,,InProgress,,,false,deactivated,
+            """)
+        let extract = try TRSExtractReader.read(path: path)
+        #expect(extract.records.count == 3)
+        #expect(extract.skipped.count == 1)
+        #expect(extract.records[0].inductionStatus == .passed)
+        #expect(extract.records[0].prohibitedFromTeaching)
+        #expect(extract.records[0].nationalInsuranceNumber == "QQ123456C")
+        #expect(extract.records[1].recordStatus == .merged(into: TRN(value: 1_234_567)))
+        #expect(extract.records[1].qtsAwardDate == nil)
+        #expect(extract.records[2].recordStatus == .deactivated)
+    }
+}

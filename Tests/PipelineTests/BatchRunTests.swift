@@ -1,0 +1,171 @@
+import Domain
+import Foundation
+import Parsers
+import Testing
+@testable import Pipeline
+import Store
+
+@Suite("The run")
+struct BatchRunTests {
+    /// `accepted`, or the row's error codes, for every row of every result file.
+    static func verdicts(in outbox: String) throws -> [(file: String, expect: String, got: String)] {
+        var found: [(String, String, String)] = []
+        let world = FileManager.default.enumerator(atPath: outbox)
+        for case let relative as String in world! where relative.contains(".results.") {
+            let path = outbox + "/" + relative
+            func codes(_ errors: String) -> String {
+                errors.split(separator: " | ").map { String($0.prefix(while: { $0 != ":" })) }.joined(separator: " ")
+            }
+            if relative.hasSuffix(".csv") {
+                let csv = try HeaderedCSV(path: path, required: ["Status"])
+                while try csv.advance() {
+                    if csv["Status"] == "refused" { continue }  // a whole-file refusal: checked on its own
+                    let got = csv["Status"] == "accepted" ? "accepted" : codes(csv["Errors"])
+                    found.append((relative, csv["Expect"], got))
+                }
+            } else {
+                let text = try String(contentsOfFile: path, encoding: .utf8)
+                let records: [[String: Any]] = relative.hasSuffix(".json")
+                    ? (try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any])["records"] as! [[String: Any]]
+                    : text.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+                for record in records {
+                    let errors = (record["errors"] as! [[String: String]]).map { $0["code"]! }.joined(separator: " ")
+                    let got = record["status"] as! String == "accepted" ? "accepted" : errors
+                    found.append((relative, record["expect"] as? String ?? "json.invalid", got))
+                }
+            }
+        }
+        return found
+    }
+
+    @Test("every sample row gets the verdict its Expect column names")
+    func samples() throws {
+        let world = try SampleWorld()
+        let summary = try world.run()
+        let verdicts = try Self.verdicts(in: world.root.outbox)
+        #expect(verdicts.count >= 90)
+        for verdict in verdicts {
+            #expect(verdict.got == verdict.expect, "\(verdict.file): expected \(verdict.expect), got \(verdict.got)")
+        }
+        #expect(summary.files.count == 14)
+        let notes = try String(contentsOfFile: world.root.outbox + "/appropriate-bodies/AB003/01-notes.results.csv", encoding: .utf8)
+        #expect(notes.hasPrefix("Status,Errors\r\nrefused,\"file.unknown-kind: "))
+        #expect(!notes.contains("3000060"), "no row of a file with no template is echoed")
+        #expect(summary.files.filter { $0.outcome == .processed }.count == 10)
+    }
+
+    @Test("every processed input leaves the inbox for the archive; refused ones for quarantine")
+    func filesMove() throws {
+        let world = try SampleWorld()
+        _ = try world.run()
+        #expect(try world.files(under: world.root.inbox).isEmpty)
+        #expect(try world.files(under: world.root.archive).count == 10)
+        #expect(Set(try world.files(under: world.root.quarantine).keys) == [
+            "appropriate-bodies/AB003/01-notes.csv", "appropriate-bodies/AB003/02-broken.csv",
+            "appropriate-bodies/AB999/claims.csv", "appropriate-bodies/AB999/claims.csv.reason.txt",
+            "schools/100006/01-claims.csv",
+        ])
+    }
+
+    @Test("the same files again are not applied twice: results re-issued byte for byte")
+    func rerun() throws {
+        let world = try SampleWorld()
+        _ = try world.run(runID: "first")
+        let results = try world.files(under: world.root.outbox)
+        let store = try world.storeDump()
+        try world.copyInbox()
+        let second = try world.run(runID: "second")
+        #expect(second.files.filter { $0.outcome == .reissued }.count == 10)
+        #expect(second.accepted == 0 || second.files.allSatisfy { $0.outcome != .processed })
+        #expect(try world.storeDump() == store)
+        #expect(try world.files(under: world.root.outbox) == results)
+    }
+
+    @Test("two fresh runs over the same inputs give byte-identical results and store contents")
+    func deterministic() throws {
+        let a = try SampleWorld(), b = try SampleWorld()
+        _ = try a.run(runID: "a")
+        _ = try b.run(runID: "b")
+        #expect(try a.files(under: a.root.outbox) == b.files(under: b.root.outbox))
+        #expect(try a.files(under: a.root.archive) == b.files(under: b.root.archive))
+        #expect(try a.storeDump() == b.storeDump())
+    }
+
+    @Test("no date of birth from the inputs reaches the store, results, archive or reports")
+    func noPersonalData() throws {
+        let world = try SampleWorld()
+        let extract = try TRSExtractReader.read(path: world.root.trs + "/trs.csv")
+        _ = try world.run()
+        var outputs = try world.files(under: world.root.outbox).values.map { $0 }
+        outputs += try world.files(under: world.root.archive).values
+        outputs += try world.files(under: world.root.reports).values
+        for name in ["ect.sqlite", "ect.sqlite-wal"] {
+            if let bytes = FileManager.default.contents(atPath: world.root.path + "/" + name) { outputs.append(bytes) }
+        }
+        let needles = extract.records.compactMap { $0.dateOfBirth?.iso } + ["14/03/1995", "1990-02-30"]
+        for needle in Set(needles) {
+            for output in outputs {
+                #expect(output.range(of: Data(needle.utf8)) == nil, "found \(needle)")
+            }
+        }
+    }
+
+    @Test("a run while another holds the lock stops at once")
+    func lock() throws {
+        let world = try SampleWorld()
+        do {
+            let held = try RunLock(path: world.root.lock)
+            #expect { try world.run() } throws: { error in
+                if case RunError.lockHeld = error { return true } else { return false }
+            }
+            withExtendedLifetime(held) {}
+        }
+        #expect(try world.run().files.count == 14)
+    }
+
+    @Test("symbolic links, .part files and hidden files are left in the inbox")
+    func leftAlone() throws {
+        let world = try SampleWorld()
+        let folder = world.root.inbox + "/appropriate-bodies/AB001"
+        try FileManager.default.createSymbolicLink(atPath: folder + "/link.csv", withDestinationPath: "/etc/passwd")
+        try Data("TRN\n".utf8).write(to: URL(fileURLWithPath: folder + "/upload.csv.part"))
+        try Data("TRN\n".utf8).write(to: URL(fileURLWithPath: folder + "/.hidden.csv"))
+        let summary = try world.run()
+        #expect(Set(try world.files(under: world.root.inbox).keys) == [
+            "appropriate-bodies/AB001/link.csv", "appropriate-bodies/AB001/upload.csv.part",
+            "appropriate-bodies/AB001/.hidden.csv",
+        ])
+        #expect(summary.notices.map(\.reason).sorted { "\($0)" < "\($1)" } == [.notRegularFile, .stillArriving, .stillArriving])
+    }
+
+    @Test("files modified within the settle time wait for the next run")
+    func settle() throws {
+        let world = try SampleWorld()
+        let path = world.root.inbox + "/appropriate-bodies/AB002/01-claims.csv"
+        try FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: path)
+        let summary = try world.run(settle: 60)
+        #expect(!summary.files.contains { $0.file.path == path })
+        #expect(FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test("a root without reference data is a configuration error")
+    func noReference() throws {
+        let root = DataRoot(path: FileManager.default.temporaryDirectory.appendingPathComponent("ect-empty-\(UUID().uuidString)").path)
+        try FileManager.default.createDirectory(atPath: root.path, withIntermediateDirectories: true)
+        let run = BatchRun(options: .init(root: root, asOf: SampleWorld.asOf, runID: "x"), logger: .init(label: "t"))
+        #expect { try run.run() } throws: { error in
+            guard let error = error as? RunError, case .configuration = error else { return false }
+            return error.exitCode == 78
+        }
+    }
+
+    @Test("a later file with the same stem gets a numbered result")
+    func sameStem() throws {
+        let world = try SampleWorld()
+        let folder = world.root.inbox + "/appropriate-bodies/AB002"
+        try FileManager.default.copyItem(atPath: folder + "/01-claims.csv", toPath: folder + "/01-claims.txt")
+        _ = try world.run()
+        let names = try FileManager.default.contentsOfDirectory(atPath: world.root.outbox + "/appropriate-bodies/AB002").sorted()
+        #expect(names.contains("01-claims.results.csv") && names.contains("01-claims-2.results.csv"))
+    }
+}

@@ -1,0 +1,100 @@
+import Domain
+import Foundation
+import Parsers
+import Testing
+@testable import Reports
+
+@Suite("Result files")
+struct RowFileWriterTests {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ect-reports-\(UUID().uuidString)").path
+
+    func row(_ cells: [(String, JSONValue)], number: Int = 2) -> SourceRow {
+        SourceRow(number: number, cells: cells.map { SourceCell(key: $0.0, value: $0.1, field: Field(header: $0.0)) })
+    }
+
+    func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
+
+    @Test("a CSV result echoes the row, blanks personal data, neutralises formulas and adds the verdict")
+    func csv() throws {
+        let path = folder + "/a.results.csv"
+        let writer = try RowFileWriter(output: AtomicFile(path: path), format: .csv, mode: .result, kind: .claims,
+                                       header: ["TRN", "Date of birth", "Notes"])
+        try writer.write(row([("TRN", .string("1234567")), ("Date of birth", .string("1990-01-01")), ("Notes", .string("=1+1"))]),
+                         RowOutcome(status: .accepted))
+        try writer.write(row([("TRN", .string("x")), ("Date of birth", .string("1990-01-01")), ("Notes", .string("a, b"))]),
+                         RowOutcome(status: .rejected, errors: [Problem(.trnFormat, "Bad TRN."), Problem(.dobAge, "Too old.")]))
+        #expect(!FileManager.default.fileExists(atPath: path), "nothing is visible before finish")
+        try writer.finish(counts: ResultCounts())
+        #expect(try read(path) == """
+            TRN,Date of birth,Notes,Status,Errors,Warnings\r
+            1234567,,'=1+1,accepted,,\r
+            x,,"a, b",rejected,trn.format: Bad TRN. | dob.age: Too old.,\r
+
+            """)
+    }
+
+    @Test("an extensions result carries each accepted row's extension ID")
+    func extensionColumn() throws {
+        let path = folder + "/e.results.csv"
+        let writer = try RowFileWriter(output: AtomicFile(path: path), format: .csv, mode: .result, kind: .extensions,
+                                       header: ["TRN"])
+        try writer.write(row([("TRN", .string("1234567"))]), RowOutcome(status: .accepted, extensionID: 12))
+        try writer.finish(counts: ResultCounts())
+        #expect(try read(path) == "TRN,Status,Errors,Warnings,Extension ID\r\n1234567,accepted,,,12\r\n")
+    }
+
+    @Test("a JSON result keeps the records' values and ends with counts by code")
+    func json() throws {
+        let path = folder + "/a.results.json"
+        let writer = try RowFileWriter(output: AtomicFile(path: path), format: .json, mode: .result, kind: .claims, header: nil)
+        var counts = ResultCounts()
+        let outcomes = [RowOutcome(status: .accepted), RowOutcome(status: .rejected, errors: [Problem(.trnFormat, "Bad.")])]
+        for (index, outcome) in outcomes.enumerated() {
+            counts.add(outcome)
+            try writer.write(row([("trn", .number("123456\(index)")), ("national_insurance_number", .string("QQ123456C"))]), outcome)
+        }
+        try writer.finish(counts: counts)
+        let text = try read(path)
+        #expect(!text.contains("QQ123456C"))
+        let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+        #expect(object["schemaVersion"] as? Int == 1)
+        let records = object["records"] as! [[String: Any]]
+        #expect(records.map { $0["status"] as? String } == ["accepted", "rejected"])
+        #expect(records[0]["trn"] as? Int == 1_234_560)
+        let countsObject = object["counts"] as! [String: Any]
+        #expect(countsObject["rejected"] as? Int == 1)
+        #expect((countsObject["byCode"] as? [String: Int]) == ["trn.format": 1])
+    }
+
+    @Test("an NDJSON archive copy is the records alone, without personal data")
+    func archive() throws {
+        let path = folder + "/a.ndjson"
+        let writer = try RowFileWriter(output: AtomicFile(path: path), format: .ndjson, mode: .archive, kind: .claims, header: nil)
+        try writer.write(row([("trn", .string("1")), ("date_of_birth", .string("1990-01-01"))]), nil)
+        try writer.finish(counts: ResultCounts())
+        #expect(try read(path) == "{\"trn\":\"1\",\"date_of_birth\":\"\"}\n")
+    }
+
+    @Test("a file with no readable row gets one refused line", arguments: [
+        (FileFormat.csv, "Status,Errors\r\nrefused,file.empty: Empty.\r\n"),
+        (.ndjson, "{\"status\":\"refused\",\"errors\":[{\"code\":\"file.empty\",\"message\":\"Empty.\"}]}\n"),
+    ])
+    func refusal(_ format: FileFormat, _ expected: String) throws {
+        let path = folder + "/r.results"
+        try RowFileWriter.writeRefusal(Problem(.fileEmpty, "Empty."), format: format, to: AtomicFile(path: path))
+        #expect(try read(path) == expected)
+    }
+
+    @Test("formula-like cells are neutralised", arguments: ["=SUM(A1)", "+1", "-1", "@x", "\tx", "\rx"])
+    func neutralise(_ cell: String) {
+        #expect(CSVFormatting.neutralised(cell) == "'" + cell)
+    }
+
+    @Test("a discarded file leaves nothing behind")
+    func discard() throws {
+        let file = try AtomicFile(path: folder + "/gone.csv")
+        try file.write("x")
+        file.discard()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+    }
+}

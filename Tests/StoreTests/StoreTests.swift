@@ -1,0 +1,139 @@
+import Domain
+import Testing
+@testable import Store
+
+@Suite("The store")
+struct StoreTests {
+    let store: Store
+    let submitter = Submitter(kind: .appropriateBodies, id: "AB001")
+    let trn = TRN(value: 1_234_567)!
+    let day = Day(iso: "2026-11-20")!
+
+    init() throws {
+        store = try Store.temporary()
+        try store.write { tx in
+            try tx.upsert(ReferenceData(appropriateBodies: [AppropriateBody(id: "AB001", name: "Hub"), AppropriateBody(id: "AB002", name: "Other")]))
+        }
+    }
+
+    func submission(_ tx: StoreTransaction, sha: Character = "a") throws -> Int64 {
+        try tx.insertSubmission(.init(submitter: submitter, fileName: "f.csv", sha256: String(repeating: sha, count: 64),
+                                      kind: .claims, format: .csv, asOf: day, processedAt: "now"))
+    }
+
+    func open(_ start: String = "2025-09-01", ab: String = "AB001", notify: Bool = true) -> Change {
+        .openInduction(OpenInduction(trn: trn, trsName: TeacherName(first: "Ada", last: "Lovelace"), appropriateBodyID: ab,
+                                     start: Day(iso: start)!, programme: .providerLed, notifyTRS: notify))
+    }
+
+    func close(_ id: Int64, _ outcome: Outcome, end: String = "2026-07-20") -> Change {
+        .closeInduction(CloseInduction(trn: trn, periodID: id, end: Day(iso: end)!, terms: Terms(tenths: 30), outcome: outcome,
+                                       failConfirmationSentOn: outcome == .fail ? Day(iso: end) : nil, inductionStart: Day(iso: "2025-09-01")!))
+    }
+
+    @Test("an opened period reads back as the teacher's history, with an event and a TRS message")
+    func openReadsBack() throws {
+        let history = try store.write { tx in
+            let id = try submission(tx)
+            try tx.apply(open(), from: .init(submissionID: id, row: 2, asOf: day))
+            return try tx.history(of: trn)
+        }
+        #expect(history.isKnown)
+        #expect(history.openPeriod?.appropriateBodyID == "AB001")
+        #expect(history.openPeriod?.start == Day(iso: "2025-09-01"))
+        let counts = try store.read { try $0.rows("SELECT (SELECT count(*) FROM events), (SELECT induction_status FROM trs_outbox)") }
+        #expect(counts == [["1", "InProgress"]])
+    }
+
+    @Test("closing with a pass records the outcome and queues Passed for TRS")
+    func pass() throws {
+        let history = try store.write { tx in
+            let id = try submission(tx)
+            try tx.apply(open(), from: .init(submissionID: id, row: 2, asOf: day))
+            try tx.apply(close(1, .pass), from: .init(submissionID: id, row: 3, asOf: day))
+            return try tx.history(of: trn)
+        }
+        #expect(history.outcome == .pass)
+        #expect(history.openPeriod == nil)
+        let outbox = try store.read { try $0.rows("SELECT induction_status, start_date, completion_date FROM trs_outbox ORDER BY id") }
+        #expect(outbox == [["InProgress", "2025-09-01", "NULL"], ["Passed", "2025-09-01", "2026-07-20"]])
+    }
+
+    @Test("the schema refuses a second open period for one teacher")
+    func oneOpenPeriod() throws {
+        #expect(throws: (any Error).self) {
+            try store.write { tx in
+                let id = try submission(tx)
+                try tx.apply(open(), from: .init(submissionID: id, row: 2, asOf: day))
+                try tx.apply(open("2026-01-01", ab: "AB002"), from: .init(submissionID: id, row: 3, asOf: day))
+            }
+        }
+        // The failed transaction left nothing behind.
+        #expect(try store.read { try $0.rows("SELECT count(*) FROM submissions") } == [["0"]])
+    }
+
+    @Test("the schema refuses a second outcome for one teacher")
+    func oneOutcome() throws {
+        #expect(throws: (any Error).self) {
+            try store.write { tx in
+                let id = try submission(tx)
+                try tx.apply(open(), from: .init(submissionID: id, row: 2, asOf: day))
+                try tx.apply(close(1, .pass), from: .init(submissionID: id, row: 3, asOf: day))
+                try tx.apply(open("2026-08-01", notify: false), from: .init(submissionID: id, row: 4, asOf: day))
+                try tx.apply(close(2, .fail, end: "2026-09-01"), from: .init(submissionID: id, row: 5, asOf: day))
+            }
+        }
+    }
+
+    @Test("closing a period that is not open is refused")
+    func closeTwice() throws {
+        #expect(throws: StoreError.self) {
+            try store.write { tx in
+                let id = try submission(tx)
+                try tx.apply(open(), from: .init(submissionID: id, row: 2, asOf: day))
+                try tx.apply(close(1, .release), from: .init(submissionID: id, row: 3, asOf: day))
+                try tx.apply(close(1, .release), from: .init(submissionID: id, row: 4, asOf: day))
+            }
+        }
+    }
+
+    @Test("extensions are added with a new ID and updated by that ID")
+    func extensions() throws {
+        let (added, updated, history) = try store.write { tx in
+            let id = try submission(tx)
+            try tx.apply(open(), from: .init(submissionID: id, row: 2, asOf: day))
+            let added = try tx.apply(.extend(ExtendInduction(trn: trn, terms: Terms(tenths: 20), existingID: nil)),
+                                     from: .init(submissionID: id, row: 3, asOf: day))
+            let updated = try tx.apply(.extend(ExtendInduction(trn: trn, terms: Terms(tenths: 35), existingID: added)),
+                                       from: .init(submissionID: id, row: 4, asOf: day))
+            return (added, updated, try tx.history(of: trn))
+        }
+        #expect(added != nil && added == updated)
+        #expect(history.extensions == [Extension(id: added!, terms: Terms(tenths: 35))])
+    }
+
+    @Test("a submission is found again by submitter and fingerprint, with its verdicts")
+    func submissionsAndVerdicts() throws {
+        try store.write { tx in
+            let id = try submission(tx)
+            try tx.recordVerdict(submissionID: id, row: 3, trn: trn, verdict: .rejected(Problem(.trnFormat, "bad"), Problem(.dobAge, "old")), extensionID: nil)
+            try tx.recordVerdict(submissionID: id, row: 2, trn: trn, verdict: Verdict(), extensionID: 9)
+            try tx.finishSubmission(id, accepted: 1, rejected: 1, durationMilliseconds: 1)
+        }
+        let found = try store.read { try $0.submission(from: submitter, sha256: String(repeating: "a", count: 64)) }
+        #expect(found?.rowsAccepted == 1 && found?.rowsRejected == 1)
+        #expect(try store.read { try $0.submission(from: Submitter(kind: .appropriateBodies, id: "AB002"), sha256: String(repeating: "a", count: 64)) } == nil)
+        var verdicts: [StoredVerdict] = []
+        try store.read { tx in try tx.forEachVerdict(of: found!.id) { verdicts.append($0) } }
+        #expect(verdicts.map(\.row) == [2, 3])
+        #expect(verdicts[0] == StoredVerdict(row: 2, status: .accepted, errors: [], warnings: [], extensionID: 9))
+        #expect(verdicts[1].errors == [Problem(.trnFormat, "bad"), Problem(.dobAge, "old")])
+    }
+
+    @Test("reference data is upserted, never deleted")
+    func reference() throws {
+        try store.write { tx in try tx.upsert(ReferenceData(appropriateBodies: [AppropriateBody(id: "AB001", name: "Renamed")])) }
+        let bodies = try store.read { try $0.referenceData().appropriateBodies }
+        #expect(bodies.map(\.name) == ["Renamed", "Other"])
+    }
+}
