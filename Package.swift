@@ -41,7 +41,7 @@ let package = Package(
         ]),
         // Seeded generator of realistic inboxes and the release-build timing command.
         .executableTarget(name: "Bench", dependencies: [
-            "Domain", "Pipeline", "Store",
+            "Domain", "Parsers", "Pipeline", "Store",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/Bench"),

@@ -103,6 +103,7 @@ extension Field {
         case .trn: "TRN"
         case .schoolURN: "school URN"
         case .extensionID: "extension ID"
+        case .failConfirmationDate: "fail confirmation date"
         default: header.prefix(1).lowercased() + header.dropFirst()
         }
     }

@@ -36,7 +36,7 @@ struct SampleWorld {
         let source = Self.samples + "/inbox"
         for relative in try fm.subpathsOfDirectory(atPath: source).sorted() {
             var isDirectory: ObjCBool = false
-            fm.fileExists(atPath: source + "/" + relative, isDirectory: &isDirectory)
+            _ = fm.fileExists(atPath: source + "/" + relative, isDirectory: &isDirectory)
             let target = root.inbox + "/" + relative
             if isDirectory.boolValue {
                 try fm.createDirectory(atPath: target, withIntermediateDirectories: true)
@@ -59,8 +59,7 @@ struct SampleWorld {
         guard let paths = FileManager.default.enumerator(atPath: folder) else { return [:] }
         for case let relative as String in paths {
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isDirectory)
-            if !isDirectory.boolValue { files[relative] = FileManager.default.contents(atPath: folder + "/" + relative) }
+            if FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue { files[relative] = FileManager.default.contents(atPath: folder + "/" + relative) }
         }
         return files
     }

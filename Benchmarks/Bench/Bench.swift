@@ -1,0 +1,63 @@
+import ArgumentParser
+import Domain
+import Foundation
+import Logging
+import Parsers
+import Pipeline
+import Store
+
+@main
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ect-bench",
+        abstract: "Generate a seeded appropriate-body inbox and time `ect-batch run` on it.",
+        discussion: "Build in release mode: swift run -c release ect-bench --rows 100000")
+
+    @Option(help: "Rows in the whole inbox.") var rows = 100_000
+    @Option(help: "Number of files the rows are spread over.") var files = 1
+    @Option(help: "The generator's seed.") var seed: UInt64 = 42
+    @Option(help: ArgumentHelp("Where to build the data root (default: a new temporary folder).", valueName: "dir"))
+    var root: String?
+
+    func run() throws {
+        let path = root ?? FileManager.default.temporaryDirectory.appendingPathComponent("ect-bench-\(UUID().uuidString)").path
+        try? FileManager.default.removeItem(atPath: path)
+        var generator = Generator(seed: seed, rows: rows, files: files)
+        let generated = Clock.now
+        try generator.write(root: path)
+        print("generated \(rows) rows in \(files) files under \(path) in \(Clock.since(generated)) s")
+
+        let dataRoot = DataRoot(path: path)
+        let store = try Store(path: dataRoot.store)
+        let bodies = try ReferenceReader.appropriateBodies(path: path + "/reference/appropriate-bodies.csv")
+        try store.write { try $0.upsert(ReferenceData(appropriateBodies: bodies)) }
+
+        let started = Clock.now
+        let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
+        let summary = try BatchRun(options: .init(root: dataRoot, asOf: generator.asOf, runID: "bench"), logger: logger).run()
+        let seconds = Clock.since(started)
+        let total = summary.accepted + summary.rejected
+        print("run: \(summary.files.count) files, \(total) rows (\(summary.accepted) accepted, \(summary.rejected) rejected)")
+        print(String(format: "time: %.2f s, %.0f rows/s, peak RSS %.0f MiB", seconds, Double(total) / seconds, Clock.peakResidentMiB()))
+    }
+}
+
+enum Clock {
+    static var now: Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    static func since(_ start: Double) -> Double { (now - start * 1).rounded(toPlaces: 3) }
+
+    /// VmHWM from /proc/self/status: the process's peak resident memory.
+    static func peakResidentMiB() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kib / 1024
+    }
+}
+
+extension Double {
+    func rounded(toPlaces places: Int) -> Double {
+        let scale = pow(10, Double(places))
+        return (self * scale).rounded() / scale
+    }
+}

@@ -1,0 +1,128 @@
+import Domain
+import Foundation
+
+/// A seeded generator of realistic appropriate-body inboxes: a TRS extract, reference
+/// data, claims files and, for teachers claimed, actions files; about one row in ten is
+/// invalid in one of several ways. The same seed gives the same bytes.
+struct Generator {
+    var rng: SplitMix64
+    let rows: Int
+    let files: Int
+    let appropriateBodies = 40
+    let asOf = Day(iso: "2026-11-20")!
+
+    init(seed: UInt64, rows: Int, files: Int) {
+        self.rng = SplitMix64(seed: seed)
+        self.rows = rows
+        self.files = max(1, files)
+    }
+
+    static func trn(_ index: Int) -> Int { 2_000_000 + index }
+
+    func dateOfBirth(_ index: Int) -> String {
+        Day(iso: "1975-01-01")!.adding(days: (index * 7919) % 9000).iso
+    }
+
+    /// Writes `<root>/trs/`, `<root>/reference/` and `<root>/inbox/`.
+    mutating func write(root: String) throws {
+        let fm = FileManager.default
+        for folder in ["trs", "reference", "inbox/appropriate-bodies"] {
+            try fm.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
+        }
+        // The teachers: one per claims row, plus 5% more who are never claimed.
+        let teachers = rows + rows / 20
+        var trs = BufferedWriter(path: root + "/trs/trs.csv")
+        trs.write("trn,first_name,middle_name,last_name,date_of_birth,national_insurance_number,qts_award_date,induction_status,induction_start_date,induction_completion_date,prohibited_from_teaching,record_status,merged_into_trn\n")
+        for index in 0..<teachers {
+            let status = index % 97 == 0 ? "Exempt" : index % 89 == 0 ? "Passed" : "RequiredToComplete"
+            trs.write("\(Self.trn(index)),First\(index % 500),,Last\(index % 777),\(dateOfBirth(index)),,2022-07-15,\(status),,,\(index % 211 == 0 ? "true" : "false"),,\n")
+        }
+        try trs.close()
+        var bodies = "id,name,dfe_sign_in_organisation_id\n"
+        for ab in 0..<appropriateBodies { bodies += "AB\(1000 + ab),Appropriate body \(ab),org-\(ab)\n" }
+        try bodies.write(toFile: root + "/reference/appropriate-bodies.csv", atomically: true, encoding: .utf8)
+
+        // Claims for 80% of the rows, actions for the rest (on teachers claimed earlier).
+        // A single file is all claims (the one-big-file case); otherwise 80% claims, then actions.
+        let claims = files == 1 ? rows : rows * 4 / 5
+        let perFile = max(1, (rows + files - 1) / files)
+        var written = 0
+        var fileNumber = 0
+        while written < rows {
+            let count = min(perFile, rows - written)
+            let ab = fileNumber % appropriateBodies
+            let folder = root + "/inbox/appropriate-bodies/AB\(1000 + ab)"
+            try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let isClaims = written < claims
+            var out = BufferedWriter(path: folder + String(format: "/%06d-%@.csv", fileNumber, isClaims ? "claims" : "actions"))
+            out.write(isClaims ? "TRN,Date of birth,Induction programme,Induction period start date\n"
+                               : "TRN,Date of birth,Induction period end date,Number of terms,Outcome\n")
+            for offset in 0..<count {
+                let row = written + offset
+                // Actions act on a teacher that an earlier claims row claimed, from the same AB.
+                let index = isClaims ? row : (row - claims) * 4
+                out.write(isClaims ? claimLine(index) : actionLine(index))
+            }
+            try out.close()
+            // Arrival order follows the file number.
+            try fm.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_790_000_000 + Double(fileNumber))],
+                                 ofItemAtPath: folder + String(format: "/%06d-%@.csv", fileNumber, isClaims ? "claims" : "actions"))
+            written += count
+            fileNumber += 1
+        }
+    }
+
+    mutating func claimLine(_ index: Int) -> String {
+        var trn = String(Self.trn(index)), dob = dateOfBirth(index), programme = index % 3 == 0 ? "school-led" : "provider-led"
+        var start = asOf.adding(days: -(index % 400)).iso
+        switch rng.next() % 40 {
+        case 0: trn = "T\(index)"
+        case 1: dob = "1990-02-30"
+        case 2: programme = "blended"
+        case 3: start = "2027-01-01"
+        default: break
+        }
+        return "\(trn),\(dob),\(programme),\(start)\n"
+    }
+
+    mutating func actionLine(_ index: Int) -> String {
+        let outcome = ["release", "pass", "pass", "release"][index % 4]
+        var terms = "6"
+        if rng.next() % 20 == 0 { terms = "3.25" }
+        return "\(Self.trn(index)),\(dateOfBirth(index)),\(asOf.adding(days: -1).iso),\(terms),\(outcome)\n"
+    }
+}
+
+/// A small, fast, seeded random number generator.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Appends text to a file through a buffer.
+struct BufferedWriter {
+    let handle: FileHandle
+    var buffer: [UInt8] = []
+
+    init(path: String) {
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        handle = FileHandle(forWritingAtPath: path)!
+    }
+
+    mutating func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count > 1 << 20 { handle.write(Data(buffer)); buffer.removeAll(keepingCapacity: true) }
+    }
+
+    mutating func close() throws {
+        handle.write(Data(buffer))
+        try handle.close()
+    }
+}

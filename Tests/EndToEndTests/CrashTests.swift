@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+/// A run killed (SIGKILL) in the middle of a file leaves the store as it was before that
+/// file; the next run picks the file up again and ends exactly where an uninterrupted
+/// run ends.
+@Suite("Crash safety")
+struct CrashTests {
+    static let uninterrupted: (outbox: [String: Data], archive: [String: Data], store: String) = {
+        let root = try! Executable.sampleRoot()
+        let result = try! Executable.run(["run", "--root", root, "--as-of", "2026-11-20"])
+        precondition(result.status == 0, result.stderr)
+        return (Executable.files(under: root + "/outbox"), Executable.files(under: root + "/archive"), try! Executable.storeDump(root))
+    }()
+
+    // Kill points, in rows validated: inside the first file, on a file's last row, in a
+    // JSON and an NDJSON file, and in the last files.
+    @Test("killed after N rows, then rerun, ends like an uninterrupted run", arguments: [1, 20, 47, 50, 58, 79, 90])
+    func killAndRerun(_ rows: Int) throws {
+        let root = try Executable.sampleRoot()
+        let before = try Executable.storeDump(root)
+        let killed = try Executable.run(["run", "--root", root, "--as-of", "2026-11-20"],
+                                        environment: ["ECT_BATCH_KILL_AFTER_ROWS": String(rows)])
+        #expect(killed.killedBySignal, "the run was meant to be killed after \(rows) rows")
+
+        // Nothing of the interrupted file was applied: each committed submission's inputs
+        // have left the inbox, and the store holds no row of a file still in the inbox.
+        let dump = try Executable.storeDump(root)
+        let inbox = Executable.files(under: root + "/inbox")
+        #expect(!inbox.isEmpty)
+        #expect(dump != before || rows == 1)
+        for path in inbox.keys {
+            let key = path.split(separator: "/").joined(separator: "|") + "|"
+            #expect(!dump.split(separator: "\n").contains { $0.hasPrefix(key) }, "\(path) is still in the inbox but the store has its submission")
+        }
+        // No result file is visible for an uncommitted file.
+        for path in Executable.files(under: root + "/outbox").keys where !(path as NSString).lastPathComponent.hasPrefix(".") {
+            let stem = ((path as NSString).lastPathComponent as NSString).components(separatedBy: ".results.")[0]
+            let folder = (path as NSString).deletingLastPathComponent
+            #expect(!inbox.keys.contains { $0.hasPrefix(folder + "/" + stem + ".") }, "\(path) is visible but its input was not committed")
+        }
+
+        let rerun = try Executable.run(["run", "--root", root, "--as-of", "2026-11-20"])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(Executable.files(under: root + "/outbox") == Self.uninterrupted.outbox)
+        #expect(Executable.files(under: root + "/archive") == Self.uninterrupted.archive)
+        #expect(try Executable.storeDump(root) == Self.uninterrupted.store)
+        #expect(Executable.files(under: root + "/inbox").isEmpty)
+    }
+}

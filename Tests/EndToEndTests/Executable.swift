@@ -1,0 +1,89 @@
+import Foundation
+
+/// Runs the built `ect-batch` executable.
+enum Executable {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    /// The executable beside the test bundle (SwiftPM builds every product before testing).
+    static var path: String {
+        let candidates = [
+            Bundle.main.bundleURL.appendingPathComponent("ect-batch").path,
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("ect-batch").path,
+            packageRoot + "/.build/debug/ect-batch",
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+    }
+
+    struct Result {
+        let status: Int32
+        let killedBySignal: Bool
+        let stdout: String
+        let stderr: String
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, killedBySignal: process.terminationReason == .uncaughtSignal,
+                      stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// A fresh data root with the samples' inbox and TRS extract, and the reference data loaded.
+    static func sampleRoot() throws -> String {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ect-e2e-\(UUID().uuidString)").path
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: root + "/trs", withIntermediateDirectories: true)
+        try fm.copyItem(atPath: packageRoot + "/samples/inbox", toPath: root + "/inbox")
+        try fm.copyItem(atPath: packageRoot + "/samples/trs/trs-extract-2026-11-20.csv", toPath: root + "/trs/trs.csv")
+        for case let relative as String in fm.enumerator(atPath: root + "/inbox")! {
+            try fm.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_790_000_000)], ofItemAtPath: root + "/inbox/" + relative)
+        }
+        let reference = packageRoot + "/samples/reference"
+        let loaded = try run(["load-reference", "--root", root, "--schools", reference + "/schools.csv",
+                              "--trusts", reference + "/trusts.csv", "--appropriate-bodies", reference + "/appropriate-bodies.csv",
+                              "--lead-providers", reference + "/lead-providers.csv"])
+        precondition(loaded.status == 0, loaded.stderr)
+        return root
+    }
+
+    /// Every file under `folder` (relative path to bytes), hidden ones included.
+    static func files(under folder: String) -> [String: Data] {
+        var files: [String: Data] = [:]
+        guard let walker = FileManager.default.enumerator(atPath: folder) else { return [:] }
+        for case let relative as String in walker {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[relative] = FileManager.default.contents(atPath: folder + "/" + relative)
+            }
+        }
+        return files
+    }
+
+    /// The store's rows that do not depend on when things ran, via the sqlite3 shell.
+    static func storeDump(_ root: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sqlite3", root + "/ect.sqlite", """
+            SELECT submitter_kind, submitter_id, file_name, sha256, kind, format, status, refusal_code, rows_total, rows_accepted, rows_rejected FROM submissions ORDER BY id;
+            SELECT * FROM teachers ORDER BY trn; SELECT * FROM induction_periods ORDER BY id; SELECT * FROM extensions ORDER BY id;
+            SELECT * FROM events ORDER BY id; SELECT * FROM trs_outbox ORDER BY id; SELECT * FROM row_verdicts ORDER BY submission_id, row_number;
+            """]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
