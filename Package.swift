@@ -52,6 +52,6 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Rules", "Domain"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Parsers", "Domain"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Store", "Domain"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Domain"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Domain", "Store"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// Runs the built `ect-batch` executable.
 enum Executable {
@@ -70,20 +71,16 @@ enum Executable {
         return files
     }
 
-    /// The store's rows that do not depend on when things ran, via the sqlite3 shell.
+    /// The store's rows that do not depend on when things ran.
     static func storeDump(_ root: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sqlite3", root + "/ect.sqlite", """
-            SELECT submitter_kind, submitter_id, file_name, sha256, kind, format, status, refusal_code, rows_total, rows_accepted, rows_rejected FROM submissions ORDER BY id;
-            SELECT * FROM teachers ORDER BY trn; SELECT * FROM induction_periods ORDER BY id; SELECT * FROM extensions ORDER BY id;
-            SELECT * FROM events ORDER BY id; SELECT * FROM trs_outbox ORDER BY id; SELECT * FROM row_verdicts ORDER BY submission_id, row_number;
-            """]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let store = try Store(path: root + "/ect.sqlite")
+        let rows = try store.read { tx in
+            try tx.rows("SELECT submitter_kind, submitter_id, file_name, sha256, kind, format, status, refusal_code, rows_total, rows_accepted, rows_rejected FROM submissions ORDER BY id")
+                + tx.rows("SELECT * FROM teachers ORDER BY trn") + tx.rows("SELECT * FROM induction_periods ORDER BY id")
+                + tx.rows("SELECT * FROM extensions ORDER BY id") + tx.rows("SELECT * FROM events ORDER BY id")
+                + tx.rows("SELECT * FROM trs_outbox ORDER BY id")
+                + tx.rows("SELECT * FROM row_verdicts ORDER BY submission_id, row_number")
+        }
+        return rows.map { $0.joined(separator: "|") }.joined(separator: "\n")
     }
 }
