@@ -49,48 +49,40 @@ public final class HeaderedCSV {
 /// Reads the reference files that `load-reference` takes.
 public enum ReferenceReader {
     public static func schools(path: String) throws(ParseError) -> [School] {
-        let csv = try HeaderedCSV(path: path, required: ["URN", "EstablishmentName"])
-        var schools: [School] = []
-        while try csv.advance() {
-            let urn = csv["URN"]
-            guard !urn.isEmpty else { continue }
+        try records(path, required: ["URN", "EstablishmentName"], key: "URN") { csv in
             let trust = csv["Trusts (code)"]
-            schools.append(School(urn: urn, name: csv["EstablishmentName"], localAuthorityCode: csv["LA (code)"],
-                                  localAuthorityName: csv["LA (name)"], type: csv["TypeOfEstablishment (name)"],
-                                  status: csv["EstablishmentStatus (name)"], phase: csv["PhaseOfEducation (name)"],
-                                  trustUID: trust.isEmpty ? nil : trust))
+            return School(urn: csv["URN"], name: csv["EstablishmentName"], localAuthorityCode: csv["LA (code)"],
+                          localAuthorityName: csv["LA (name)"], type: csv["TypeOfEstablishment (name)"],
+                          status: csv["EstablishmentStatus (name)"], phase: csv["PhaseOfEducation (name)"],
+                          trustUID: trust.isEmpty ? nil : trust)
         }
-        return schools
     }
 
     public static func trusts(path: String) throws(ParseError) -> [Trust] {
-        let csv = try HeaderedCSV(path: path, required: ["Group UID", "Group Name"])
-        var trusts: [Trust] = []
-        while try csv.advance() {
-            guard !csv["Group UID"].isEmpty else { continue }
-            trusts.append(Trust(uid: csv["Group UID"], name: csv["Group Name"], type: csv["Group Type"]))
+        try records(path, required: ["Group UID", "Group Name"], key: "Group UID") { csv in
+            Trust(uid: csv["Group UID"], name: csv["Group Name"], type: csv["Group Type"])
         }
-        return trusts
     }
 
     public static func appropriateBodies(path: String) throws(ParseError) -> [AppropriateBody] {
-        let csv = try HeaderedCSV(path: path, required: ["id", "name"])
-        var bodies: [AppropriateBody] = []
-        while try csv.advance() {
-            guard !csv["id"].isEmpty else { continue }
-            bodies.append(AppropriateBody(id: csv["id"], name: csv["name"],
-                                          dfeSignInOrganisationID: csv["dfe_sign_in_organisation_id"]))
+        try records(path, required: ["id", "name"], key: "id") { csv in
+            AppropriateBody(id: csv["id"], name: csv["name"], dfeSignInOrganisationID: csv["dfe_sign_in_organisation_id"])
         }
-        return bodies
     }
 
     public static func leadProviders(path: String) throws(ParseError) -> [LeadProvider] {
-        let csv = try HeaderedCSV(path: path, required: ["id", "name"])
-        var providers: [LeadProvider] = []
+        try records(path, required: ["id", "name"], key: "id") { csv in LeadProvider(id: csv["id"], name: csv["name"]) }
+    }
+
+    /// One value per record whose `key` cell is not empty.
+    private static func records<T>(_ path: String, required: [String], key: String,
+                                   _ make: (HeaderedCSV) -> T) throws(ParseError) -> [T] {
+        let csv = try HeaderedCSV(path: path, required: required)
+        var values: [T] = []
         while try csv.advance() {
-            guard !csv["id"].isEmpty else { continue }
-            providers.append(LeadProvider(id: csv["id"], name: csv["name"]))
+            guard !csv[key].isEmpty else { continue }
+            values.append(make(csv))
         }
-        return providers
+        return values
     }
 }
