@@ -289,9 +289,12 @@ final class FileProcessor {
         let format = refusal.format ?? .csv
         let resultPath = self.resultPath(for: file, format: format)
         do {
+            // The readable rows, each rejected with the file's problem; when there are
+            // none, one `refused` line instead.
             var counts = ResultCounts()
             if refusal.rowsReadable, let reader = try? SubmissionReader(path: file.path) {
-                let writer = try RowFileWriter(output: AtomicFile(path: resultPath), format: reader.format, mode: .result,
+                let output = try AtomicFile(path: resultPath)
+                let writer = try RowFileWriter(output: output, format: reader.format, mode: .result,
                                                kind: refusal.kind, header: reader.header)
                 let outcome = RowOutcome(status: .rejected, errors: [refusal.problem])
                 while let row = try? reader.next() {
@@ -299,11 +302,9 @@ final class FileProcessor {
                     counts.add(outcome)
                     try writer.write(row, outcome)
                 }
-                if counts.rejected > 0 || reader.format == .csv {
-                    try writer.finish(counts: counts)
-                }
+                if counts.rejected > 0 { try writer.finish(counts: counts) } else { output.discard() }
             }
-            if counts.rejected == 0 && !(refusal.rowsReadable && format == .csv && refusal.header != nil) {
+            if counts.rejected == 0 {
                 try RowFileWriter.writeRefusal(refusal.problem, format: format, to: AtomicFile(path: resultPath))
             }
             report.rejected = counts.rejected
@@ -346,7 +347,8 @@ final class FileProcessor {
         let folder = root.folder(root.quarantine, for: (file.submitter.kind.rawValue, file.submitter.id))
         try Directories.create(folder)
         let target = Self.unique(folder + "/" + file.name)
-        guard rename(file.path, target) == 0 else { throw OutputError(path: target, errno: errno) }
+        // A file that vanished since discovery has nothing left to move.
+        guard rename(file.path, target) == 0 || errno == ENOENT else { throw OutputError(path: target, errno: errno) }
         return target
     }
 

@@ -169,3 +169,55 @@ struct BatchRunTests {
         #expect(names.contains("01-claims.results.csv") && names.contains("01-claims-2.results.csv"))
     }
 }
+
+@Suite("Bad input")
+struct BadInputTests {
+    /// Drops `bytes` into AB001's inbox as `name`.
+    func drop(_ world: SampleWorld, _ name: String, _ bytes: [UInt8]) throws {
+        try Data(bytes).write(to: URL(fileURLWithPath: world.root.inbox + "/appropriate-bodies/AB001/" + name))
+    }
+
+    func result(_ world: SampleWorld, _ name: String) throws -> String {
+        try String(contentsOfFile: world.root.outbox + "/appropriate-bodies/AB001/" + name, encoding: .utf8)
+    }
+
+    @Test("each bad file gets a clear result and the good files are still processed")
+    func hostile() throws {
+        let world = try SampleWorld()
+        try drop(world, "90-empty.csv", [])
+        try drop(world, "91-binary.csv", [0x50, 0x4B, 0x03, 0x04, 0, 0, 1, 2])
+        try drop(world, "92-utf16.csv", [0xFF, 0xFE] + Array("T\0R\0N\0".utf8))
+        try drop(world, "93-bad.json", Array("{\"kind\": \"claims\", \"records\": [{\"trn\": ".utf8))
+        try drop(world, "94-header-only.csv", Array("TRN,Date of birth,Number of terms\n".utf8))
+        try drop(world, "95-latin1.csv", Array("TRN,Date of birth,Number of terms\n1234567,1990-01-01,2\n3000001,Ren".utf8) + [0xE9, 0x0A])
+        try drop(world, "96-kind.json", Array("{\"kind\": \"appraisals\", \"records\": []}".utf8))
+        let summary = try world.run()
+        #expect(summary.files.filter { $0.outcome == .processed }.count == 11)
+        #expect(try result(world, "90-empty.results.csv").hasPrefix("Status,Errors\r\nrefused,file.empty: "))
+        #expect(try result(world, "91-binary.results.csv").hasPrefix("Status,Errors\r\nrefused,\"file.binary: "))
+        #expect(try result(world, "92-utf16.results.csv").contains("refused,\"file.encoding: The file is UTF-16"))
+        #expect(try result(world, "93-bad.results.json").contains("\"status\":\"refused\""))
+        #expect(try result(world, "93-bad.results.json").contains("json.invalid"))
+        #expect(try result(world, "96-kind.results.json").contains("json.unknown-kind"))
+        // A Latin-1 file: the readable first row is echoed, rejected with the file's code.
+        let latin1 = try result(world, "95-latin1.results.csv")
+        #expect(latin1.contains("1234567,,2,rejected,\"file.encoding: Line 3: "))
+        #expect(!latin1.contains("Ren"))
+        // A header-only extensions file is processed: nothing to do, nothing rejected.
+        #expect(try result(world, "94-header-only.results.csv") == "TRN,Date of birth,Number of terms,Status,Errors,Warnings,Extension ID\r\n")
+        for name in ["90-empty.csv", "91-binary.csv", "92-utf16.csv", "93-bad.json", "95-latin1.csv", "96-kind.json"] {
+            #expect(FileManager.default.fileExists(atPath: world.root.quarantine + "/appropriate-bodies/AB001/" + name), "\(name)")
+        }
+    }
+
+    @Test("a refused file with a header and no rows still says why")
+    func refusedHeaderOnly() throws {
+        let world = try SampleWorld()
+        let folder = world.root.inbox + "/schools/100006"
+        try Data("TRN,Date of birth,Induction programme,Induction period start date\n".utf8)
+            .write(to: URL(fileURLWithPath: folder + "/02-empty-claims.csv"))
+        _ = try world.run()
+        let text = try String(contentsOfFile: world.root.outbox + "/schools/100006/02-empty-claims.results.csv", encoding: .utf8)
+        #expect(text.hasPrefix("Status,Errors\r\nrefused,\"file.kind-not-allowed: "))
+    }
+}
