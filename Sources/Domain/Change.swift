@@ -6,13 +6,52 @@ public enum Change: Hashable, Sendable {
     case closeInduction(CloseInduction)
     /// An AB adds an extension, or changes the terms of one it added before.
     case extend(ExtendInduction)
+    /// A school or trust registers an ECT or a mentor at a school.
+    case register(Registration)
 
     public var trn: TRN {
         switch self {
         case .openInduction(let change): change.trn
         case .closeInduction(let change): change.trn
         case .extend(let change): change.trn
+        case .register(let change): change.trn
         }
+    }
+}
+
+/// A registration at a school, as a change to make.
+public struct Registration: Hashable, Sendable {
+    public let trn: TRN
+    public let role: SchoolRole
+    public let trsName: TeacherName
+    /// The name the school gave, which becomes the name shown from now on.
+    public let correctedName: String?
+    public let schoolURN: String
+    public let start: Day
+    /// Lower-cased.
+    public let email: String
+    public let workingPattern: WorkingPattern?
+    public let appropriateBodyID: String?
+    public let trainingProgramme: Programme?
+    public let leadProviderID: String?
+    /// An open ECT registration at another school, closed the day before `start`.
+    public let transferFrom: Int64?
+
+    public init(trn: TRN, role: SchoolRole, trsName: TeacherName, correctedName: String?, schoolURN: String, start: Day,
+                email: String, workingPattern: WorkingPattern? = nil, appropriateBodyID: String? = nil,
+                trainingProgramme: Programme? = nil, leadProviderID: String? = nil, transferFrom: Int64? = nil) {
+        self.trn = trn
+        self.role = role
+        self.trsName = trsName
+        self.correctedName = correctedName
+        self.schoolURN = schoolURN
+        self.start = start
+        self.email = email
+        self.workingPattern = workingPattern
+        self.appropriateBodyID = appropriateBodyID
+        self.trainingProgramme = trainingProgramme
+        self.leadProviderID = leadProviderID
+        self.transferFrom = transferFrom
     }
 }
 
@@ -56,9 +95,12 @@ public struct CloseInduction: Hashable, Sendable {
     public let failConfirmationSentOn: Day?
     /// The start of the teacher's earliest induction period, reported to TRS with a pass or fail.
     public let inductionStart: Day
+    /// With a pass or fail: the day the ECT's open registration at their school ends.
+    public let finishSchoolRegistrationOn: Day?
 
     public init(trn: TRN, periodID: Int64, end: Day, terms: Terms, outcome: Outcome, failConfirmationSentOn: Day?,
-                inductionStart: Day) {
+                inductionStart: Day, finishSchoolRegistrationOn: Day? = nil) {
+        self.finishSchoolRegistrationOn = finishSchoolRegistrationOn
         self.trn = trn
         self.periodID = periodID
         self.end = end
@@ -90,4 +132,9 @@ public enum EventName: String, Sendable {
     case inductionFailed = "induction-period.failed"
     case extensionAdded = "extension.added"
     case extensionUpdated = "extension.updated"
+    case ectRegistered = "ect.registered"
+    case ectTransferred = "ect.transferred"
+    case ectFinished = "ect.finished"
+    case mentorRegistered = "mentor.registered"
+    case nameCorrected = "teacher.name-corrected"
 }

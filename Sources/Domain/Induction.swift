@@ -14,6 +14,44 @@ public enum Programme: String, Sendable, CaseIterable {
     }
 }
 
+/// How many hours an ECT works.
+public enum WorkingPattern: String, Sendable, CaseIterable {
+    case fullTime = "full-time"
+    case partTime = "part-time"
+
+    public init?(submitted text: some StringProtocol) {
+        self.init(rawValue: Field.normalise(text).replacingSpaces(with: "-"))
+    }
+}
+
+/// What a teacher is at a school.
+public enum SchoolRole: String, Sendable, CaseIterable {
+    case ect
+    case mentor
+}
+
+/// A registration of a teacher at a school, as an ECT or a mentor.
+public struct SchoolRegistration: Hashable, Sendable {
+    public let id: Int64
+    public let role: SchoolRole
+    public let schoolURN: String
+    public let start: Day
+    public let end: Day?
+    public let email: String
+
+    public init(id: Int64, role: SchoolRole, schoolURN: String, start: Day, end: Day? = nil, email: String) {
+        self.id = id
+        self.role = role
+        self.schoolURN = schoolURN
+        self.start = start
+        self.end = end
+        self.email = email
+    }
+
+    /// Not left by `day`: no end, or an end on or after it.
+    public func isCurrent(on day: Day) -> Bool { end.map { $0 >= day } ?? true }
+}
+
 /// What ended an induction period.
 public enum Outcome: String, Sendable, CaseIterable {
     case pass
@@ -68,11 +106,15 @@ public struct InductionHistory: Hashable, Sendable {
     /// Induction periods, oldest first.
     public var periods: [InductionPeriod]
     public var extensions: [Extension]
+    /// ECT and mentor registrations at schools, oldest first.
+    public var registrations: [SchoolRegistration]
 
-    public init(isKnown: Bool = false, periods: [InductionPeriod] = [], extensions: [Extension] = []) {
+    public init(isKnown: Bool = false, periods: [InductionPeriod] = [], extensions: [Extension] = [],
+                registrations: [SchoolRegistration] = []) {
         self.isKnown = isKnown
         self.periods = periods
         self.extensions = extensions
+        self.registrations = registrations
     }
 
     public static let unknown = InductionHistory()

@@ -45,6 +45,17 @@ extension ErrorCode {
     public static let failConfirmationInvalid: ErrorCode = "fail-confirmation-date.invalid"
     public static let extensionIDFormat: ErrorCode = "extension-id.format"
 
+    public static let emailFormat: ErrorCode = "email.format"
+    public static let nameFormat: ErrorCode = "name.format"
+    public static let urnFormat: ErrorCode = "urn.format"
+    public static let urnNotYours: ErrorCode = "urn.not-yours"
+    public static let urnUnknown: ErrorCode = "urn.unknown"
+    public static let workingPatternInvalid: ErrorCode = "working-pattern.invalid"
+    public static let appropriateBodyUnknown: ErrorCode = "appropriate-body.unknown"
+    public static let trainingProgrammeInvalid: ErrorCode = "training-programme.invalid"
+    public static let leadProviderMissing: ErrorCode = "lead-provider.missing"
+    public static let leadProviderUnknown: ErrorCode = "lead-provider.unknown"
+
     // Identity against TRS.
     public static let trsNotFound: ErrorCode = "trs.not-found"
     public static let trsMismatch: ErrorCode = "trs.mismatch"
@@ -64,12 +75,18 @@ extension ErrorCode {
     public static let otherAB: ErrorCode = "induction.other-ab"
     public static let endDateBeforeStart: ErrorCode = "end-date.before-start"
     public static let extensionIDUnknown: ErrorCode = "extension-id.unknown"
+    public static let ectIsMentor: ErrorCode = "ect.is-mentor"
+    public static let ectAlreadyRegistered: ErrorCode = "ect.already-registered"
+    public static let emailInUse: ErrorCode = "email.in-use"
+    public static let mentorAlreadyRegistered: ErrorCode = "mentor.already-registered"
+
+    // Warnings: the row is accepted, and the warning is shown and counted.
+    public static let nameDiffersFromTRS: ErrorCode = "name.differs-from-trs"
 
     // Whole-file codes.
     public static let fileEmpty: ErrorCode = "file.empty"
     public static let fileUnknownKind: ErrorCode = "file.unknown-kind"
     public static let fileKindNotAllowed: ErrorCode = "file.kind-not-allowed"
-    public static let fileKindNotSupported: ErrorCode = "file.kind-not-supported"
     public static let fileEncoding: ErrorCode = "file.encoding"
     public static let fileBinary: ErrorCode = "file.binary"
     public static let fileUnsupportedFormat: ErrorCode = "file.unsupported-format"

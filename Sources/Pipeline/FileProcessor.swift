@@ -153,9 +153,6 @@ final class FileProcessor {
             let allowed = submitter.kind.allowedKinds.map(\.rawValue).joined(separator: ", ")
             throw Refusal(problem: Problem(.fileKindNotAllowed, "This is a \(kind.rawValue) file, which a\(submitter.kind == .appropriateBodies ? "n" : "") \(submitter.kind.noun) cannot send. A \(submitter.kind.noun) may send: \(allowed)."), rowsReadable: true, format: reader.format, header: reader.header, kind: kind)
         }
-        guard RowValidator.supports(kind) else {
-            throw Refusal(problem: Problem(.fileKindNotSupported, "Files of the kind \"\(kind.rawValue)\" are not processed yet. Keep the file and send it again later."), rowsReadable: true, format: reader.format, header: reader.header, kind: kind)
-        }
         return kind
     }
 

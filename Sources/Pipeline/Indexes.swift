@@ -23,15 +23,29 @@ public struct ReferenceIndex: ReferenceLookup, Sendable {
     private let bodies: [String: AppropriateBody]
     private let schools: [String: School]
     private let trusts: [String: Trust]
+    private let bodiesByName: [String: AppropriateBody]
+    private let providers: [String: LeadProvider]
+    private let providersByName: [String: LeadProvider]
 
     public init(_ data: ReferenceData) {
         self.data = data
         bodies = Dictionary(data.appropriateBodies.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         schools = Dictionary(data.schools.map { ($0.urn, $0) }, uniquingKeysWith: { a, _ in a })
         trusts = Dictionary(data.trusts.map { ($0.uid, $0) }, uniquingKeysWith: { a, _ in a })
+        bodiesByName = Dictionary(data.appropriateBodies.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
+        providers = Dictionary(data.leadProviders.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        providersByName = Dictionary(data.leadProviders.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     public func appropriateBody(id: String) -> AppropriateBody? { bodies[id] }
+
+    public func appropriateBody(named name: String) -> AppropriateBody? { bodiesByName[name.lowercased()] }
+
+    public func school(urn: String) -> School? { schools[urn] }
+
+    public func leadProvider(idOrName: String) -> LeadProvider? {
+        providers[idOrName] ?? providersByName[idOrName.lowercased()]
+    }
 
     /// Whether the reference data knows this submitter.
     public func knows(_ submitter: Submitter) -> Bool {

@@ -9,7 +9,7 @@ enum ActionRules: OperationRules {
         let failConfirmation: Day?
     }
 
-    static func read(_ checks: inout FormatChecks) -> Fields? {
+    static func read(_ checks: inout FormatChecks, context: RuleContext) -> Fields? {
         let end = checks.date(.inductionEndDate)
         checks.notFuture(end, .inductionEndDate, "Record the outcome once the induction period has ended.")
         let terms = checks.terms(range: 0...160)
@@ -41,6 +41,7 @@ enum ActionRules: OperationRules {
         let earliestStart = history.periods.map(\.start).min() ?? open.start
         return Verdict(change: .closeInduction(CloseInduction(
             trn: trn, periodID: open.id, end: fields.end, terms: fields.terms, outcome: fields.outcome,
-            failConfirmationSentOn: fields.failConfirmation, inductionStart: earliestStart)))
+            failConfirmationSentOn: fields.failConfirmation, inductionStart: earliestStart,
+            finishSchoolRegistrationOn: fields.outcome == .release ? nil : context.today)))
     }
 }

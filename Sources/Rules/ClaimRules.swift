@@ -7,7 +7,7 @@ enum ClaimRules: OperationRules {
         let start: Day
     }
 
-    static func read(_ checks: inout FormatChecks) -> Fields? {
+    static func read(_ checks: inout FormatChecks, context: RuleContext) -> Fields? {
         let programme = checks.choice(.inductionProgramme, allowed: "provider-led or school-led") {
             Programme(submitted: $0)
         }

@@ -7,7 +7,7 @@ enum ExtensionRules: OperationRules {
         let extensionID: Int64?
     }
 
-    static func read(_ checks: inout FormatChecks) -> Fields? {
+    static func read(_ checks: inout FormatChecks, context: RuleContext) -> Fields? {
         let terms = checks.terms(range: 1...160)
         var extensionID: Int64?
         if let text = checks.row[.extensionID] {

@@ -58,6 +58,25 @@ struct FormatChecks {
         return day
     }
 
+    /// The optional national insurance number: upper-cased, spaces removed, two letters,
+    /// six digits and A to D, with HMRC's excluded letters and prefixes refused.
+    mutating func nationalInsuranceNumber() -> String? {
+        guard let text = row[.nationalInsuranceNumber] else { return nil }
+        let nino = String(text.uppercased().filter { $0 != " " })
+        let bytes = Array(nino.utf8)
+        func letter(_ b: UInt8) -> Bool { b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") }
+        func digit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+        let valid = bytes.count == 9 && letter(bytes[0]) && letter(bytes[1]) && bytes[2..<8].allSatisfy(digit)
+            && (UInt8(ascii: "A")...UInt8(ascii: "D")).contains(bytes[8])
+            && !"DFIQUV".utf8.contains(bytes[0]) && !"DFIOQUV".utf8.contains(bytes[1])
+            && !["BG", "GB", "NK", "KN", "TN", "NT", "ZZ"].contains(String(nino.prefix(2)))
+        guard valid else {
+            report(.ninoFormat, "The national insurance number is not valid: it is two letters, six digits and a letter from A to D, like AB123456C. Check it, or leave it empty.")
+            return nil
+        }
+        return nino
+    }
+
     /// A number of terms within `range` (in tenths).
     mutating func terms(range: ClosedRange<Int>) -> Terms? {
         guard let text = row[.numberOfTerms] else {

@@ -5,7 +5,7 @@ import Domain
 protocol OperationRules {
     associatedtype Fields
     /// Reads the kind's own fields, reporting each format problem into `checks`.
-    static func read(_ checks: inout FormatChecks) -> Fields?
+    static func read(_ checks: inout FormatChecks, context: RuleContext) -> Fields?
     /// Eligibility and state checks (first failure wins) and the change to make.
     static func decide(_ fields: Fields, trn: TRN, record: TRSRecord, context: RuleContext) throws -> Verdict
 }
@@ -21,13 +21,6 @@ public struct RowValidator {
         self.context = context
     }
 
-    /// Whether this build validates rows of `kind`.
-    public static func supports(_ kind: SubmissionKind) -> Bool {
-        switch kind {
-        case .claims, .actions, .extensions: true
-        case .registrations, .mentors: false
-        }
-    }
 
     /// The verdict for `row`. `duplicateRows` are the numbers of the other rows of the
     /// same file with the same TRN. Throws only when the state cannot be read.
@@ -36,8 +29,8 @@ public struct RowValidator {
         case .claims: try validate(row, duplicateRows, ClaimRules.self)
         case .actions: try validate(row, duplicateRows, ActionRules.self)
         case .extensions: try validate(row, duplicateRows, ExtensionRules.self)
-        case .registrations, .mentors:
-            Verdict.rejected(Problem(.fileKindNotSupported, "Files of the kind \"\(kind.rawValue)\" are not processed yet."))
+        case .registrations: try validate(row, duplicateRows, ECTRegistrationRules.self)
+        case .mentors: try validate(row, duplicateRows, MentorRegistrationRules.self)
         }
     }
 
@@ -49,11 +42,12 @@ public struct RowValidator {
             checks.report(.trnDuplicateInFile, "TRN \(trn) is also on row\(duplicates.count > 1 ? "s" : "") \(others) of this file. Keep one row per teacher in a file; send any further change in a later file.")
         }
         let dateOfBirth = checks.dateOfBirth()
-        let fields = Rules.read(&checks)
+        let nino = checks.nationalInsuranceNumber()
+        let fields = Rules.read(&checks, context: context)
         guard checks.problems.isEmpty, let trn, let dateOfBirth, let fields else {
             return Verdict(errors: checks.problems)
         }
-        switch Identity.match(trn: trn, dateOfBirth: dateOfBirth, nino: row[.nationalInsuranceNumber], context: context) {
+        switch Identity.match(trn: trn, dateOfBirth: dateOfBirth, nino: nino, context: context) {
         case .failure(let problem):
             return .rejected(problem)
         case .success(let record):

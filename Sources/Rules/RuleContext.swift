@@ -8,11 +8,19 @@ public protocol TeacherRecordSource {
 /// Where the rules read what the store already knows of a teacher's induction.
 public protocol InductionState {
     func history(of trn: TRN) throws -> InductionHistory
+    /// Whether a teacher other than `trn` has an ECT or mentor registration, current on
+    /// `day`, with this (lower-cased) email.
+    func isEmailInUse(_ email: String, byOtherThan trn: TRN, on day: Day) throws -> Bool
 }
 
 /// Where the rules look up reference data.
 public protocol ReferenceLookup {
     func appropriateBody(id: String) -> AppropriateBody?
+    /// By exact name, ignoring case.
+    func appropriateBody(named name: String) -> AppropriateBody?
+    func school(urn: String) -> School?
+    /// By id, or by exact name ignoring case.
+    func leadProvider(idOrName: String) -> LeadProvider?
 }
 
 /// Everything a rule may consult besides the row itself.

@@ -145,6 +145,34 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v2-school-registrations") { db in
+            try db.execute(sql: """
+                CREATE TABLE school_registrations (
+                  id INTEGER PRIMARY KEY,
+                  trn TEXT NOT NULL REFERENCES teachers(trn),
+                  role TEXT NOT NULL CHECK (role IN ('ect', 'mentor')),
+                  school_urn TEXT NOT NULL REFERENCES schools(urn),
+                  start_date TEXT NOT NULL,
+                  end_date TEXT,
+                  email TEXT NOT NULL CHECK (email = lower(email)),
+                  working_pattern TEXT CHECK (working_pattern IN ('full-time', 'part-time')),
+                  appropriate_body_id TEXT REFERENCES appropriate_bodies(id),
+                  training_programme TEXT CHECK (training_programme IN ('provider-led', 'school-led')),
+                  lead_provider_id TEXT REFERENCES lead_providers(id),
+                  created_by_submission_id INTEGER NOT NULL REFERENCES submissions(id),
+                  created_by_row INTEGER NOT NULL,
+                  closed_by_submission_id INTEGER REFERENCES submissions(id),
+                  closed_by_row INTEGER,
+                  CHECK (end_date IS NULL OR end_date >= start_date),
+                  CHECK (role = 'ect' OR (working_pattern IS NULL AND appropriate_body_id IS NULL
+                                          AND training_programme IS NULL AND lead_provider_id IS NULL))
+                );
+                CREATE INDEX school_registrations_by_trn ON school_registrations(trn);
+                CREATE INDEX school_registrations_by_email ON school_registrations(email);
+                CREATE UNIQUE INDEX one_open_ect_registration_per_teacher
+                  ON school_registrations(trn) WHERE role = 'ect' AND end_date IS NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -25,7 +25,21 @@ public struct StoreTransaction: InductionState {
         }
         let extensions = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, terms_tenths FROM extensions WHERE trn = ? ORDER BY id"),
                                           arguments: [key]).map { Extension(id: $0[0], terms: Terms(tenths: $0[1])) }
-        return InductionHistory(isKnown: true, periods: periods, extensions: extensions)
+        let registrations = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT id, role, school_urn, start_date, end_date, email FROM school_registrations
+            WHERE trn = ? ORDER BY start_date, id
+            """), arguments: [key]).map { row in
+            SchoolRegistration(id: row[0], role: SchoolRole(rawValue: row[1]) ?? .ect, schoolURN: row[2],
+                               start: try Self.day(row[3]), end: try (row[4] as String?).map(Self.day), email: row[5])
+        }
+        return InductionHistory(isKnown: true, periods: periods, extensions: extensions, registrations: registrations)
+    }
+
+    public func isEmailInUse(_ email: String, byOtherThan trn: TRN, on day: Day) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT 1 FROM school_registrations
+            WHERE email = ? AND trn <> ? AND (end_date IS NULL OR end_date >= ?) LIMIT 1
+            """), arguments: [email, trn.description, day.iso]) ?? false
     }
 
     static func day(_ text: String) throws -> Day {
@@ -89,7 +103,20 @@ public struct StoreTransaction: InductionState {
                 try queueTRS(close.trn, status: recorded == .pass ? "Passed" : "Failed", start: close.inductionStart,
                              completion: close.end, origin: origin)
             }
+            if let finish = close.finishSchoolRegistrationOn {
+                // A registration that starts later than `finish` ends on its first day.
+                try db.cachedStatement(sql: """
+                    UPDATE school_registrations
+                    SET end_date = max(start_date, ?), closed_by_submission_id = ?, closed_by_row = ?
+                    WHERE trn = ? AND role = 'ect' AND end_date IS NULL
+                    """).execute(arguments: [finish.iso, origin.submissionID, origin.row, close.trn.description])
+                if db.changesCount > 0 { try event(.ectFinished, close.trn, "end=\(finish.iso)", origin) }
+            }
             try event(name, close.trn, "end=\(close.end.iso) terms=\(close.terms)", origin)
+            return nil
+
+        case .register(let registration):
+            try register(registration, origin)
             return nil
 
         case .extend(let extend):
@@ -109,6 +136,38 @@ public struct StoreTransaction: InductionState {
             try event(.extensionAdded, extend.trn, "extension=\(id) terms=\(extend.terms)", origin)
             return id
         }
+    }
+
+    private func register(_ registration: Registration, _ origin: Origin) throws {
+        let trn = registration.trn.description
+        try db.cachedStatement(sql: """
+            INSERT INTO teachers (trn, trs_first_name, trs_last_name, created_by_submission_id)
+            VALUES (?, ?, ?, ?) ON CONFLICT (trn) DO NOTHING
+            """).execute(arguments: [trn, registration.trsName.first, registration.trsName.last, origin.submissionID])
+        if let name = registration.correctedName {
+            try db.cachedStatement(sql: "UPDATE teachers SET corrected_name = ? WHERE trn = ? AND corrected_name IS NOT ?")
+                .execute(arguments: [name, trn, name])
+            if db.changesCount > 0 { try event(.nameCorrected, registration.trn, "", origin) }
+        }
+        if let previous = registration.transferFrom {
+            let end = registration.start.adding(days: -1)
+            try db.cachedStatement(sql: """
+                UPDATE school_registrations SET end_date = ?, closed_by_submission_id = ?, closed_by_row = ?
+                WHERE id = ? AND trn = ? AND end_date IS NULL
+                """).execute(arguments: [end.iso, origin.submissionID, origin.row, previous, trn])
+            guard db.changesCount == 1 else { throw StoreError.conflict("registration \(previous) is not open") }
+            try event(.ectTransferred, registration.trn, "from_registration=\(previous) end=\(end.iso)", origin)
+        }
+        try db.cachedStatement(sql: """
+            INSERT INTO school_registrations (trn, role, school_urn, start_date, email, working_pattern, appropriate_body_id,
+              training_programme, lead_provider_id, created_by_submission_id, created_by_row)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [trn, registration.role.rawValue, registration.schoolURN, registration.start.iso,
+                                     registration.email, registration.workingPattern?.rawValue, registration.appropriateBodyID,
+                                     registration.trainingProgramme?.rawValue, registration.leadProviderID,
+                                     origin.submissionID, origin.row])
+        try event(registration.role == .ect ? .ectRegistered : .mentorRegistered, registration.trn,
+                  "school=\(registration.schoolURN) start=\(registration.start.iso)", origin)
     }
 
     private func queueTRS(_ trn: TRN, status: String, start: Day, completion: Day?, origin: Origin) throws {

@@ -13,9 +13,9 @@ struct CrashTests {
         return (Executable.files(under: root + "/outbox"), Executable.files(under: root + "/archive"), try! Executable.storeDump(root))
     }()
 
-    // Kill points, in rows validated: inside the first file, on a file's last row, in a
-    // JSON and an NDJSON file, and in the last files.
-    @Test("killed after N rows, then rerun, ends like an uninterrupted run", arguments: [1, 20, 47, 50, 58, 79, 90])
+    // Kill points, in rows validated: in a school's, a trust's and an appropriate body's
+    // files, on a file's last row, in JSON and NDJSON files, and in the last file.
+    @Test("killed after N rows, then rerun, ends like an uninterrupted run", arguments: [1, 28, 30, 40, 47, 60, 95, 120, 138])
     func killAndRerun(_ rows: Int) throws {
         let root = try Executable.sampleRoot()
         let before = try Executable.storeDump(root)

@@ -11,6 +11,13 @@ final class World: TeacherRecordSource, InductionState, ReferenceLookup {
     var histories: [TRN: InductionHistory] = [:]
     let bodies = ["AB001": AppropriateBody(id: "AB001", name: "Northern Hub"),
                   "AB002": AppropriateBody(id: "AB002", name: "Capital AB")]
+    let schools = ["100001": School(urn: "100001", name: "Riverside", trustUID: "4001"),
+                   "100002": School(urn: "100002", name: "Millbrook", trustUID: "4001"),
+                   "100003": School(urn: "100003", name: "Oakfield", trustUID: "4002"),
+                   "100004": School(urn: "100004", name: "St Anne's")]
+    let providers = ["LP01": LeadProvider(id: "LP01", name: "Ambition Institute")]
+    /// Emails of other teachers' current registrations.
+    var emailsInUse: Set<String> = []
 
     init() {
         add(1_000_001)
@@ -33,7 +40,7 @@ final class World: TeacherRecordSource, InductionState, ReferenceLookup {
              prohibited: Bool = false, record: TRSRecord.RecordStatus = .active) {
         let key = TRN(value: trn)!
         records[key] = TRSRecord(trn: key, firstName: "Ada", lastName: "Lovelace", dateOfBirth: Day(iso: dob),
-                                 nationalInsuranceNumber: "QQ123456C", qtsAwardDate: qts.flatMap { Day(iso: $0) },
+                                 nationalInsuranceNumber: "AB123456C", qtsAwardDate: qts.flatMap { Day(iso: $0) },
                                  inductionStatus: status, prohibitedFromTeaching: prohibited, recordStatus: record)
     }
 
@@ -45,13 +52,33 @@ final class World: TeacherRecordSource, InductionState, ReferenceLookup {
         }, extensions: extensions)
     }
 
+    /// Gives teacher `trn` these school registrations (role, URN, start, end?).
+    func registrations(_ trn: Int, _ list: [(SchoolRole, String, String, String?)]) {
+        var history = histories[TRN(value: trn)!] ?? InductionHistory(isKnown: true)
+        history.registrations = list.enumerated().map { index, r in
+            SchoolRegistration(id: Int64(index + 1), role: r.0, schoolURN: r.1, start: Day(iso: r.2)!, end: r.3.flatMap { Day(iso: $0) },
+                               email: "t\(trn)-\(index)@school.org.uk")
+        }
+        histories[TRN(value: trn)!] = history
+    }
+
     func record(for trn: TRN) -> TRSRecord? { records[trn] }
+    func isEmailInUse(_ email: String, byOtherThan trn: TRN, on day: Day) throws -> Bool { emailsInUse.contains(email) }
+    func appropriateBody(named name: String) -> AppropriateBody? { bodies.values.first { $0.name.lowercased() == name.lowercased() } }
+    func school(urn: String) -> School? { schools[urn] }
+    func leadProvider(idOrName: String) -> LeadProvider? {
+        providers[idOrName] ?? providers.values.first { $0.name.lowercased() == idOrName.lowercased() }
+    }
     func history(of trn: TRN) throws -> InductionHistory { histories[trn] ?? .unknown }
     func appropriateBody(id: String) -> AppropriateBody? { bodies[id] }
 
     func validate(_ kind: SubmissionKind, _ fields: [Field: String], as submitter: String = "AB001",
                   duplicates: [Int] = []) throws -> Verdict {
-        let context = RuleContext(today: World.today, submitter: Submitter(kind: .appropriateBodies, id: submitter),
+        try validate(kind, fields, by: Submitter(kind: .appropriateBodies, id: submitter), duplicates: duplicates)
+    }
+
+    func validate(_ kind: SubmissionKind, _ fields: [Field: String], by submitter: Submitter, duplicates: [Int] = []) throws -> Verdict {
+        let context = RuleContext(today: World.today, submitter: submitter,
                                   trs: self, state: self, reference: self)
         return try RowValidator(kind: kind, context: context).validate(RowInput(number: 2, fields), duplicateRows: duplicates)
     }
@@ -84,3 +111,20 @@ func extensionRow(_ changes: [Field: String] = [:]) -> [Field: String] {
     fields.merge(changes) { $1 }
     return fields.filter { !$0.value.isEmpty }
 }
+
+func registration(_ changes: [Field: String] = [:]) -> [Field: String] {
+    var fields: [Field: String] = [.trn: "1000001", .dateOfBirth: World.dob, .email: "ada@school.org.uk",
+                                   .schoolStartDate: "2026-09-01"]
+    fields.merge(changes) { $1 }
+    return fields.filter { !$0.value.isEmpty }
+}
+
+func mentorRow(_ changes: [Field: String] = [:]) -> [Field: String] {
+    var fields: [Field: String] = [.trn: "1000001", .dateOfBirth: World.dob, .email: "ada@school.org.uk",
+                                   .mentorStartDate: "2026-09-01"]
+    fields.merge(changes) { $1 }
+    return fields.filter { !$0.value.isEmpty }
+}
+
+let school = Submitter(kind: .schools, id: "100001")
+let trust = Submitter(kind: .trusts, id: "4001")

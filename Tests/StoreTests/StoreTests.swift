@@ -12,7 +12,8 @@ struct StoreTests {
     init() throws {
         store = try Store.temporary()
         try store.write { tx in
-            try tx.upsert(ReferenceData(appropriateBodies: [AppropriateBody(id: "AB001", name: "Hub"), AppropriateBody(id: "AB002", name: "Other")]))
+            try tx.upsert(ReferenceData(schools: [School(urn: "100001", name: "A"), School(urn: "100002", name: "B")],
+                                        appropriateBodies: [AppropriateBody(id: "AB001", name: "Hub"), AppropriateBody(id: "AB002", name: "Other")]))
         }
     }
 
@@ -135,5 +136,50 @@ struct StoreTests {
         try store.write { tx in try tx.upsert(ReferenceData(appropriateBodies: [AppropriateBody(id: "AB001", name: "Renamed")])) }
         let bodies = try store.read { try $0.referenceData().appropriateBodies }
         #expect(bodies.map(\.name) == ["Renamed", "Other"])
+    }
+
+    func register(_ urn: String, _ start: String, transferFrom: Int64? = nil, name: String? = nil) -> Change {
+        .register(Registration(trn: trn, role: .ect, trsName: TeacherName(first: "Ada", last: "Lovelace"), correctedName: name,
+                               schoolURN: urn, start: Day(iso: start)!, email: "ada@a.sch.uk", transferFrom: transferFrom))
+    }
+
+    @Test("a transfer closes the old registration the day before; the name correction is kept beside the TRS name")
+    func transfer() throws {
+        let history = try store.write { tx in
+            let id = try submission(tx)
+            try tx.apply(register("100001", "2025-09-01", name: "Ada King"), from: .init(submissionID: id, row: 2, asOf: day))
+            try tx.apply(register("100002", "2026-01-05", transferFrom: 1), from: .init(submissionID: id, row: 3, asOf: day))
+            return try tx.history(of: trn)
+        }
+        #expect(history.registrations.map(\.end) == [Day(iso: "2026-01-04"), nil])
+        #expect(try store.read { try $0.rows("SELECT trs_first_name, trs_last_name, corrected_name FROM teachers") } == [["Ada", "Lovelace", "Ada King"]])
+        #expect(try store.read { try $0.isEmailInUse("ada@a.sch.uk", byOtherThan: TRN(value: 7_654_321)!, on: day) })
+        #expect(try !store.read { try $0.isEmailInUse("ada@a.sch.uk", byOtherThan: trn, on: day) })
+    }
+
+    @Test("the schema refuses two open ECT registrations for one teacher")
+    func oneOpenRegistration() throws {
+        #expect(throws: (any Error).self) {
+            try store.write { tx in
+                let id = try submission(tx)
+                try tx.apply(register("100001", "2025-09-01"), from: .init(submissionID: id, row: 2, asOf: day))
+                try tx.apply(register("100002", "2026-01-05"), from: .init(submissionID: id, row: 3, asOf: day))
+            }
+        }
+    }
+
+    @Test("a pass finishes the ECT's open registration at their school")
+    func passFinishesRegistration() throws {
+        let history = try store.write { tx in
+            let id = try submission(tx)
+            try tx.apply(register("100001", "2025-09-01"), from: .init(submissionID: id, row: 2, asOf: day))
+            try tx.apply(open(), from: .init(submissionID: id, row: 3, asOf: day))
+            try tx.apply(.closeInduction(CloseInduction(trn: trn, periodID: 1, end: Day(iso: "2026-07-20")!, terms: Terms(tenths: 30),
+                                                        outcome: .pass, failConfirmationSentOn: nil,
+                                                        inductionStart: Day(iso: "2025-09-01")!, finishSchoolRegistrationOn: day)),
+                         from: .init(submissionID: id, row: 4, asOf: day))
+            return try tx.history(of: trn)
+        }
+        #expect(history.registrations.first?.end == day)
     }
 }
