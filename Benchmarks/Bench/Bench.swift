@@ -16,21 +16,26 @@ struct Bench: ParsableCommand {
     @Option(help: "Rows in the whole inbox.") var rows = 100_000
     @Option(help: "Number of files the rows are spread over.") var files = 1
     @Option(help: "The generator's seed.") var seed: UInt64 = 42
+    @Flag(help: "Generate one trust's registrations file across 60 schools instead of appropriate bodies' files.")
+    var trust = false
     @Option(help: ArgumentHelp("Where to build the data root (default: a new temporary folder).", valueName: "dir"))
     var root: String?
 
     func run() throws {
         let path = root ?? FileManager.default.temporaryDirectory.appendingPathComponent("ect-bench-\(UUID().uuidString)").path
         try? FileManager.default.removeItem(atPath: path)
-        var generator = Generator(seed: seed, rows: rows, files: files)
+        var generator = Generator(seed: seed, rows: rows, files: files, trust: trust)
         let generated = Clock.now
         try generator.write(root: path)
         print("generated \(rows) rows in \(files) files under \(path) in \(Clock.since(generated)) s")
 
         let dataRoot = DataRoot(path: path)
         let store = try Store(path: dataRoot.store)
-        let bodies = try ReferenceReader.appropriateBodies(path: path + "/reference/appropriate-bodies.csv")
-        try store.write { try $0.upsert(ReferenceData(appropriateBodies: bodies)) }
+        let reference = ReferenceData(
+            schools: try ReferenceReader.schools(path: path + "/reference/schools.csv"),
+            trusts: try ReferenceReader.trusts(path: path + "/reference/trusts.csv"),
+            appropriateBodies: try ReferenceReader.appropriateBodies(path: path + "/reference/appropriate-bodies.csv"))
+        try store.write { try $0.upsert(reference) }
 
         let started = Clock.now
         let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }

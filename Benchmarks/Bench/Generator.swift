@@ -8,13 +8,17 @@ struct Generator {
     var rng: SplitMix64
     let rows: Int
     let files: Int
+    /// One trust's registrations across its schools instead of appropriate bodies' files.
+    let trust: Bool
     let appropriateBodies = 40
+    let trustSchools = 60
     let asOf = Day(iso: "2026-11-20")!
 
-    init(seed: UInt64, rows: Int, files: Int) {
+    init(seed: UInt64, rows: Int, files: Int, trust: Bool = false) {
         self.rng = SplitMix64(seed: seed)
         self.rows = rows
         self.files = max(1, files)
+        self.trust = trust
     }
 
     static func trn(_ index: Int) -> Int { 2_000_000 + index }
@@ -41,6 +45,11 @@ struct Generator {
         var bodies = "id,name,dfe_sign_in_organisation_id\n"
         for ab in 0..<appropriateBodies { bodies += "AB\(1000 + ab),Appropriate body \(ab),org-\(ab)\n" }
         try bodies.write(toFile: root + "/reference/appropriate-bodies.csv", atomically: true, encoding: .utf8)
+        var schools = "URN,EstablishmentName,Trusts (code)\n"
+        for school in 0..<trustSchools * 2 { schools += "\(200_000 + school),School \(school),\(school < trustSchools ? "5001" : "5002")\n" }
+        try schools.write(toFile: root + "/reference/schools.csv", atomically: true, encoding: .utf8)
+        try "Group UID,Group Name\n5001,Big Trust\n5002,Other Trust\n".write(toFile: root + "/reference/trusts.csv", atomically: true, encoding: .utf8)
+        if trust { return try writeTrustFile(root: root) }
 
         // Claims for 80% of the rows, actions for the rest (on teachers claimed earlier).
         // A single file is all claims (the one-big-file case); otherwise 80% claims, then actions.
@@ -70,6 +79,27 @@ struct Generator {
             written += count
             fileNumber += 1
         }
+    }
+
+    /// One registrations file from trust 5001 with `rows` rows across its schools.
+    mutating func writeTrustFile(root: String) throws {
+        let folder = root + "/inbox/trusts/5001"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var out = BufferedWriter(path: folder + "/registrations.csv")
+        out.write("TRN,Date of birth,National insurance number,Name,Email,School start date,School URN,Working pattern,Training programme,Lead provider\n")
+        for index in 0..<rows {
+            var urn = String(200_000 + index % trustSchools), email = "ect\(index)@trust.org.uk", start = "2026-09-01"
+            var dob = dateOfBirth(index)
+            switch rng.next() % 40 {
+            case 0: urn = String(200_000 + trustSchools + index % trustSchools)
+            case 1: email = "ect\(index)"
+            case 2: start = "2023-09-01"
+            case 3: dob = "1970-01-01"
+            default: break
+            }
+            out.write("\(Self.trn(index)),\(dob),,,\(email),\(start),\(urn),full-time,school-led,\n")
+        }
+        try out.close()
     }
 
     mutating func claimLine(_ index: Int) -> String {
