@@ -27,6 +27,12 @@ struct RegistrationFields {
         return (urn, start, email, name)
     }
 
+    /// `email.in-use` when another teacher's current registration has this email.
+    func emailInUse(by trn: TRN, context: RuleContext) throws -> Problem? {
+        guard try context.state.isEmailInUse(email, byOtherThan: trn, on: context.today) else { return nil }
+        return Problem(.emailInUse, "The email \(email) is used by another teacher's current registration. Enter this teacher's own email.")
+    }
+
     /// From 1 June of the contract year two before the current one (contract years run
     /// 1 June to 31 May) to four calendar months after today.
     static func startWindow(today: Day) -> ClosedRange<Day> {
@@ -89,9 +95,7 @@ enum ECTRegistrationRules: OperationRules {
         if let current = ects.first(where: { $0.schoolURN == fields.schoolURN && $0.isCurrent(on: context.today) }) {
             return .rejected(Problem(.ectAlreadyRegistered, "This ECT is already registered at school \(fields.schoolURN) (since \(current.start.iso)). Nothing needs doing."))
         }
-        if try context.state.isEmailInUse(fields.email, byOtherThan: trn, on: context.today) {
-            return .rejected(Problem(.emailInUse, "The email \(fields.email) is used by another teacher's current registration. Enter this teacher's own email."))
-        }
+        if let problem = try fields.emailInUse(by: trn, context: context) { return .rejected(problem) }
         if let latest = ects.map(\.start).max(), fields.start <= latest {
             return .rejected(Problem(.field(.schoolStartDate, "overlap"), "The school start date \(fields.start.iso) is not after the start of this ECT's latest registration (\(latest.iso)). Enter a later start date."))
         }
@@ -121,9 +125,7 @@ enum MentorRegistrationRules: OperationRules {
         }) {
             return .rejected(Problem(.mentorAlreadyRegistered, "This teacher is already a mentor at school \(fields.schoolURN) (since \(current.start.iso)). Nothing needs doing."))
         }
-        if try context.state.isEmailInUse(fields.email, byOtherThan: trn, on: context.today) {
-            return .rejected(Problem(.emailInUse, "The email \(fields.email) is used by another teacher's current registration. Enter this teacher's own email."))
-        }
+        if let problem = try fields.emailInUse(by: trn, context: context) { return .rejected(problem) }
         return Verdict(warnings: nameWarning(fields.name, record), change: .register(Registration(
             trn: trn, role: .mentor, trsName: TeacherName(first: record.firstName, last: record.lastName),
             correctedName: fields.name, schoolURN: fields.schoolURN, start: fields.start, email: fields.email)))

@@ -91,39 +91,30 @@ extension Verdict {
     }
 }
 
-/// A row that passes every check, with some fields replaced.
+/// `base` with `changes` applied; an empty value removes the field.
+func row(_ base: [Field: String], _ changes: [Field: String]) -> [Field: String] {
+    base.merging(changes) { $1 }.filter { !$0.value.isEmpty }
+}
+
+// Rows that pass every check, with some fields replaced.
 func claim(_ changes: [Field: String] = [:]) -> [Field: String] {
-    var fields: [Field: String] = [.trn: "1000001", .dateOfBirth: World.dob, .inductionProgramme: "provider-led",
-                                   .inductionStartDate: "2026-09-01"]
-    fields.merge(changes) { $1 }
-    return fields.filter { !$0.value.isEmpty }
+    row([.trn: "1000001", .dateOfBirth: World.dob, .inductionProgramme: "provider-led", .inductionStartDate: "2026-09-01"], changes)
 }
 
 func action(_ changes: [Field: String] = [:]) -> [Field: String] {
-    var fields: [Field: String] = [.trn: "1000001", .dateOfBirth: World.dob, .inductionEndDate: "2026-07-20",
-                                   .numberOfTerms: "6", .outcome: "pass"]
-    fields.merge(changes) { $1 }
-    return fields.filter { !$0.value.isEmpty }
+    row([.trn: "1000001", .dateOfBirth: World.dob, .inductionEndDate: "2026-07-20", .numberOfTerms: "6", .outcome: "pass"], changes)
 }
 
 func extensionRow(_ changes: [Field: String] = [:]) -> [Field: String] {
-    var fields: [Field: String] = [.trn: "1000001", .dateOfBirth: World.dob, .numberOfTerms: "2"]
-    fields.merge(changes) { $1 }
-    return fields.filter { !$0.value.isEmpty }
+    row([.trn: "1000001", .dateOfBirth: World.dob, .numberOfTerms: "2"], changes)
 }
 
 func registration(_ changes: [Field: String] = [:]) -> [Field: String] {
-    var fields: [Field: String] = [.trn: "1000001", .dateOfBirth: World.dob, .email: "ada@school.org.uk",
-                                   .schoolStartDate: "2026-09-01"]
-    fields.merge(changes) { $1 }
-    return fields.filter { !$0.value.isEmpty }
+    row([.trn: "1000001", .dateOfBirth: World.dob, .email: "ada@school.org.uk", .schoolStartDate: "2026-09-01"], changes)
 }
 
 func mentorRow(_ changes: [Field: String] = [:]) -> [Field: String] {
-    var fields: [Field: String] = [.trn: "1000001", .dateOfBirth: World.dob, .email: "ada@school.org.uk",
-                                   .mentorStartDate: "2026-09-01"]
-    fields.merge(changes) { $1 }
-    return fields.filter { !$0.value.isEmpty }
+    row([.trn: "1000001", .dateOfBirth: World.dob, .email: "ada@school.org.uk", .mentorStartDate: "2026-09-01"], changes)
 }
 
 let school = Submitter(kind: .schools, id: "100001")
