@@ -11,9 +11,9 @@ struct ECTBatch: ParsableCommand {
             every row, applies the accepted ones to <root>/ect.sqlite and writes each \
             submitter a result file under <root>/outbox/.
 
-            Exit codes: 0 success (rejected rows are normal business); 64 usage error; \
+            Exit codes: 0 success (rejected rows are normal business); 64 usage error; 65 `validate` found a row to reject; \
             73 an output could not be written; 74 the store failed; 75 another run holds \
             the lock; 78 configuration missing (no reference data, no TRS extract).
             """,
-        subcommands: [Run.self, LoadReference.self])
+        subcommands: [Run.self, Validate.self, LoadReference.self])
 }

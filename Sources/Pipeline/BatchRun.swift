@@ -63,14 +63,7 @@ public struct BatchRun {
         let lock = try RunLock(path: root.lock)
         defer { withExtendedLifetime(lock) {} }
 
-        let store: Store
-        do { store = try Store(path: root.store) } catch { throw .store(String(describing: error)) }
-        let reference: ReferenceIndex
-        do { reference = ReferenceIndex(try store.read { try $0.referenceData() }) } catch { throw .store(String(describing: error)) }
-        guard !reference.isEmpty else {
-            throw .configuration("no reference data in \(root.store): run `ect-batch load-reference` first")
-        }
-        let trs = try TRSLoader.load(path: options.trsPath, root: root, logger: logger)
+        let (store, reference, trs) = try Self.open(root: root, trsPath: options.trsPath, logger: logger)
 
         let listing = Inbox(root: root, settleSeconds: options.settleSeconds).scan()
         for notice in listing.notices {
@@ -106,6 +99,22 @@ public struct BatchRun {
         do { try RunSummaryWriter.write(summary, to: root.reports + "/runs/" + options.runID) } catch { throw .output(error) }
         logger.info("run \(options.runID): \(summary.files.count) files, \(summary.accepted) rows accepted, \(summary.rejected) rejected, \(summary.milliseconds) ms")
         return summary
+    }
+
+    /// The store, the reference data and the TRS extract a run works with.
+    static func open(root: DataRoot, trsPath: String?, logger: Logger) throws(RunError) -> (Store, ReferenceIndex, TRSIndex) {
+        let store: Store
+        let reference: ReferenceIndex
+        do {
+            store = try Store(path: root.store)
+            reference = ReferenceIndex(try store.read { try $0.referenceData() })
+        } catch {
+            throw .store(String(describing: error))
+        }
+        guard !reference.isEmpty else {
+            throw .configuration("no reference data in \(root.store): run `ect-batch load-reference` first")
+        }
+        return (store, reference, try TRSLoader.load(path: trsPath, root: root, logger: logger))
     }
 
     private func log(_ report: FileReport) {

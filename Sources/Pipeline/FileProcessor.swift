@@ -18,14 +18,15 @@ final class FileProcessor {
     let trs: TRSIndex
     let reference: ReferenceIndex
     let asOf: Day
-    let runID: String
+    /// `nil` in a dry run, which belongs to no run.
+    let runID: String?
     let logger: Logger
     private var usedResultPaths: Set<String> = []
     /// See `BatchRun.Options.killAfterRows`.
     var killAfterRows: Int?
     private var rowsValidated = 0
 
-    init(root: DataRoot, store: Store, trs: TRSIndex, reference: ReferenceIndex, asOf: Day, runID: String, logger: Logger) {
+    init(root: DataRoot, store: Store, trs: TRSIndex, reference: ReferenceIndex, asOf: Day, runID: String?, logger: Logger) {
         self.root = root
         self.store = store
         self.trs = trs
@@ -169,43 +170,14 @@ final class FileProcessor {
         let archiveWriter = try RowFileWriter(output: archiveFile, format: scan.format, mode: .archive, kind: scan.kind,
                                               header: scan.header)
         var counts = ResultCounts()
-        let started = Inbox.nowNanoseconds()
         do {
             try store.write { tx in
-                let submissionID = try tx.insertSubmission(.init(
-                    submitter: file.submitter, fileName: file.name, sha256: sha256, kind: scan.kind, format: scan.format,
-                    runID: runID, asOf: asOf, processedAt: Timestamp.now()))
-                let validator = RowValidator(kind: scan.kind, context: RuleContext(
-                    today: asOf, submitter: file.submitter, trs: trs, state: tx, reference: reference))
-                let reader = try SubmissionReader(path: file.path)
-                while let row = try reader.next() {
-                    if row.isBlank { continue }
-                    var verdict: Verdict
-                    var trn: TRN?
-                    if let problem = row.problem {
-                        verdict = .rejected(problem)
-                    } else {
-                        let input = row.input
-                        trn = input[.trn].flatMap { TRN(normalising: $0) }
-                        let others = trn.flatMap { scan.duplicates[$0.value] }?.filter { $0 != row.number } ?? []
-                        verdict = try validator.validate(input, duplicateRows: Array(others.prefix(10)))
-                    }
-                    var extensionID: Int64?
-                    if verdict.status == .accepted, let change = verdict.change {
-                        extensionID = try tx.apply(change, from: .init(submissionID: submissionID, row: row.number, asOf: asOf))
-                    }
-                    try tx.recordVerdict(submissionID: submissionID, row: row.number, trn: trn, verdict: verdict,
-                                         extensionID: extensionID)
-                    let outcome = RowOutcome(status: verdict.status, errors: verdict.errors, warnings: verdict.warnings,
-                                             extensionID: extensionID)
-                    counts.add(outcome)
+                counts = try validateRows(file, scan, sha256: sha256, in: tx) { row, outcome in
                     try resultWriter.write(row, outcome)
                     try archiveWriter.write(row, nil)
                     rowsValidated += 1
                     if rowsValidated == killAfterRows { kill(getpid(), SIGKILL) }
                 }
-                try tx.finishSubmission(submissionID, accepted: counts.accepted, rejected: counts.rejected,
-                                        durationMilliseconds: Int((Inbox.nowNanoseconds() - started) / 1_000_000))
             }
         } catch let error as ParseError {
             // The file changed between the two passes: nothing was applied.
@@ -231,6 +203,47 @@ final class FileProcessor {
         return report
     }
 
+    /// Pass 2 inside `tx`: records the submission, validates every row in file order,
+    /// applies each accepted change (later rows see it), records the verdicts, and hands
+    /// each row and its outcome to `each`.
+    func validateRows(_ file: InboxFile, _ scan: Scan, sha256: String, in tx: StoreTransaction,
+                      each: (SourceRow, RowOutcome) throws -> Void) throws -> ResultCounts {
+        let started = Inbox.nowNanoseconds()
+        try tx.forgetRefusal(from: file.submitter, sha256: sha256)
+        let submissionID = try tx.insertSubmission(.init(
+            submitter: file.submitter, fileName: file.name, sha256: sha256, kind: scan.kind, format: scan.format,
+            runID: runID, asOf: asOf, processedAt: Timestamp.now()))
+        let validator = RowValidator(kind: scan.kind, context: RuleContext(
+            today: asOf, submitter: file.submitter, trs: trs, state: tx, reference: reference))
+        let reader = try SubmissionReader(path: file.path)
+        var counts = ResultCounts()
+        while let row = try reader.next() {
+            if row.isBlank { continue }
+            var verdict: Verdict
+            var trn: TRN?
+            if let problem = row.problem {
+                verdict = .rejected(problem)
+            } else {
+                let input = row.input
+                trn = input[.trn].flatMap { TRN(normalising: $0) }
+                let others = trn.flatMap { scan.duplicates[$0.value] }?.filter { $0 != row.number } ?? []
+                verdict = try validator.validate(input, duplicateRows: Array(others.prefix(10)))
+            }
+            var extensionID: Int64?
+            if verdict.status == .accepted, let change = verdict.change {
+                extensionID = try tx.apply(change, from: .init(submissionID: submissionID, row: row.number, asOf: asOf))
+            }
+            try tx.recordVerdict(submissionID: submissionID, row: row.number, trn: trn, verdict: verdict, extensionID: extensionID)
+            let outcome = RowOutcome(status: verdict.status, errors: verdict.errors, warnings: verdict.warnings,
+                                     extensionID: extensionID)
+            counts.add(outcome)
+            try each(row, outcome)
+        }
+        try tx.finishSubmission(submissionID, accepted: counts.accepted, rejected: counts.rejected,
+                                durationMilliseconds: Int((Inbox.nowNanoseconds() - started) / 1_000_000))
+        return counts
+    }
+
     // MARK: Re-issue
 
     /// The same bytes were processed before: write the result again from the stored
@@ -240,21 +253,14 @@ final class FileProcessor {
         report.kind = submission.kind
         report.format = submission.format
         do {
-            var verdicts: [Int: StoredVerdict] = [:]
-            try storeRead { tx in try tx.forEachVerdict(of: submission.id) { verdicts[$0.row] = $0 } }
-            let reader = try SubmissionReader(path: file.path)
-            let resultPath = self.resultPath(for: file, format: reader.format)
-            let resultWriter = try RowFileWriter(output: AtomicFile(path: resultPath), format: reader.format,
-                                                 mode: .result, kind: submission.kind, header: reader.header)
+            let format = try SubmissionReader(path: file.path)
+            let resultPath = self.resultPath(for: file, format: format.format)
+            let resultWriter = try RowFileWriter(output: AtomicFile(path: resultPath), format: format.format,
+                                                 mode: .result, kind: submission.kind, header: format.header)
             let archiveWriter = try RowFileWriter(output: AtomicFile(path: Self.unique(archivePath(for: file))),
-                                                  format: reader.format, mode: .archive, kind: submission.kind,
-                                                  header: reader.header)
-            var counts = ResultCounts()
-            while let row = try reader.next() {
-                guard let stored = verdicts[row.number] else { continue }
-                let outcome = RowOutcome(status: stored.status, errors: stored.errors, warnings: stored.warnings,
-                                         extensionID: stored.extensionID)
-                counts.add(outcome)
+                                                  format: format.format, mode: .archive, kind: submission.kind,
+                                                  header: format.header)
+            let counts = try storedOutcomes(file, submission) { row, outcome in
                 try resultWriter.write(row, outcome)
                 try archiveWriter.write(row, nil)
             }
@@ -275,6 +281,23 @@ final class FileProcessor {
             throw .store("re-issuing \(file.path): \(error)")
         }
         return report
+    }
+
+    /// Each row of an already processed file with the verdict stored for it.
+    func storedOutcomes(_ file: InboxFile, _ submission: SubmissionRecord,
+                        each: (SourceRow, RowOutcome) throws -> Void) throws -> ResultCounts {
+        var verdicts: [Int: StoredVerdict] = [:]
+        try storeRead { tx in try tx.forEachVerdict(of: submission.id) { verdicts[$0.row] = $0 } }
+        let reader = try SubmissionReader(path: file.path)
+        var counts = ResultCounts()
+        while let row = try reader.next() {
+            guard let stored = verdicts[row.number] else { continue }
+            let outcome = RowOutcome(status: stored.status, errors: stored.errors, warnings: stored.warnings,
+                                     extensionID: stored.extensionID)
+            counts.add(outcome)
+            try each(row, outcome)
+        }
+        return counts
     }
 
     // MARK: Refusal and quarantine

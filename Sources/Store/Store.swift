@@ -38,6 +38,19 @@ public final class Store {
         try queue.write { db in try body(StoreTransaction(db: db)) }
     }
 
+    /// Runs `body` in a write transaction that is always rolled back: a dry run that
+    /// sees its own changes and leaves nothing behind.
+    public func rollingBack<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try queue.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction {
+                result = try body(StoreTransaction(db: db))
+                return .rollback
+            }
+            return result!
+        }
+    }
+
     /// Runs `body` with a read-only view.
     public func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         try queue.read { db in try body(StoreTransaction(db: db)) }

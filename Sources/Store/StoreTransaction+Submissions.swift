@@ -72,6 +72,14 @@ extension StoreTransaction {
         }
     }
 
+    /// Forgets that these bytes were once refused, so that they can be recorded as
+    /// processed (a refusal is no change, and a later version may accept the file).
+    public func forgetRefusal(from submitter: Submitter, sha256: String) throws {
+        try db.cachedStatement(sql: """
+            DELETE FROM submissions WHERE submitter_kind = ? AND submitter_id = ? AND sha256 = ? AND status = 'refused'
+            """).execute(arguments: [submitter.kind.rawValue, submitter.id, sha256])
+    }
+
     /// Records a submission; its counts start at zero.
     public func insertSubmission(_ new: NewSubmission) throws -> Int64 {
         try db.cachedStatement(sql: """

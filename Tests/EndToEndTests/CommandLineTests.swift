@@ -7,7 +7,7 @@ struct CommandLineTests {
     func help() throws {
         let result = try Executable.run(["--help"])
         #expect(result.status == 0)
-        for word in ["run", "load-reference", "Exit codes", "75 another run holds"] {
+        for word in ["run", "validate", "load-reference", "Exit codes", "75 another run holds"] {
             #expect(result.stdout.contains(word), "\(word)")
         }
         let run = try Executable.run(["run", "--help"])
@@ -37,5 +37,30 @@ struct CommandLineTests {
         #expect(FileManager.default.fileExists(atPath: root + "/outbox/appropriate-bodies/AB001/01-claims.results.csv"))
         let quiet = try Executable.run(["run", "--root", root, "--as-of", "2026-11-20", "--quiet"])
         #expect(quiet.status == 0 && quiet.stderr.isEmpty)
+    }
+
+    @Test("validate prints each row's verdict, changes nothing, and exits 65 when a row would be rejected")
+    func validate() throws {
+        let root = try Executable.sampleRoot()
+        let claims = root + "/inbox/appropriate-bodies/AB001/01-claims.csv"
+        let table = try Executable.run(["validate", claims, "--as", "appropriate-bodies:AB001", "--root", root, "--as-of", "2026-11-20"])
+        #expect(table.status == 65)
+        #expect(table.stdout.contains("row 3: accepted\n"))
+        #expect(table.stdout.contains("row 10: rejected\n    trn.missing: The TRN is missing."))
+        #expect(table.stdout.contains("claims (csv) from appropriate-bodies:AB001: 47 rows, 22 would be accepted, 25 rejected. Nothing was changed."))
+        #expect(FileManager.default.fileExists(atPath: claims))
+        #expect(!FileManager.default.fileExists(atPath: root + "/outbox"))
+
+        let json = try Executable.run(["validate", claims, "--as", "appropriate-bodies:AB001", "--root", root, "--as-of", "2026-11-20", "--format", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        #expect(object["status"] as? String == "checked")
+        #expect((object["rows"] as! [Any]).count == 47)
+
+        let clean = root + "/clean.csv"
+        try Data("TRN,Date of birth,Number of terms\n".utf8).write(to: URL(fileURLWithPath: clean))
+        #expect(try Executable.run(["validate", clean, "--as", "appropriate-bodies:AB001", "--root", root]).status == 0)
+        let refused = try Executable.run(["validate", claims, "--as", "schools:100006", "--root", root])
+        #expect(refused.status == 65 && refused.stdout.contains("The file would be refused: file.kind-not-allowed"))
+        #expect(try Executable.run(["validate", claims, "--as", "nobody:1", "--root", root]).status == 64)
     }
 }

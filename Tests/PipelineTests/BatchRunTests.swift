@@ -224,3 +224,24 @@ struct BadInputTests {
         #expect(text.hasPrefix("Status,Errors\r\nrefused,\"file.kind-not-allowed: "))
     }
 }
+
+@Suite("Refused, then accepted")
+struct RefusedThenAcceptedTests {
+    @Test("bytes once refused are processed when they become acceptable, without a duplicate record")
+    func refusalForgotten() throws {
+        let world = try SampleWorld()
+        // Refused first: the submitter's kind may not send claims.
+        let store = try Store(path: world.root.store)
+        let path = world.root.inbox + "/appropriate-bodies/AB002/01-claims.csv"
+        let sha = try Fingerprint.sha256(path: path)
+        try store.write { tx in
+            _ = try tx.insertSubmission(.init(submitter: Submitter(kind: .appropriateBodies, id: "AB002"), fileName: "01-claims.csv",
+                                              sha256: sha, refusal: Problem(.fileUnknownKind, "old refusal"), asOf: SampleWorld.asOf,
+                                              processedAt: "earlier"))
+        }
+        let summary = try world.run()
+        let report = try #require(summary.files.first { $0.file.path == path })
+        #expect(report.outcome == .processed)
+        #expect(try store.read { try $0.rows("SELECT status FROM submissions WHERE sha256 = ?", [sha]) } == [["processed"]])
+    }
+}
