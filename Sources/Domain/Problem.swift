@@ -89,7 +89,6 @@ extension ErrorCode {
     public static let fileKindNotAllowed: ErrorCode = "file.kind-not-allowed"
     public static let fileEncoding: ErrorCode = "file.encoding"
     public static let fileBinary: ErrorCode = "file.binary"
-    public static let fileUnsupportedFormat: ErrorCode = "file.unsupported-format"
     public static let fileUnreadable: ErrorCode = "file.unreadable"
     public static let submitterUnknown: ErrorCode = "submitter.unknown"
     public static let csvUnterminatedQuote: ErrorCode = "csv.unterminated-quote"
@@ -100,4 +99,7 @@ extension ErrorCode {
     public static let jsonNotRecord: ErrorCode = "json.not-an-object"
     public static let jsonKindUnknown: ErrorCode = "json.unknown-kind"
     public static let lineTooLong: ErrorCode = "file.line-too-long"
+    public static let fileTooLarge: ErrorCode = "file.too-large"
+    public static let xmlInvalid: ErrorCode = "xml.invalid"
+    public static let xmlDoctype: ErrorCode = "xml.doctype-not-allowed"
 }

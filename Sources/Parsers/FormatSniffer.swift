@@ -12,14 +12,24 @@ public enum FormatSniffer {
         public let skip: Int
     }
 
+    /// A text encoding other than UTF-8 that is read by converting it.
+    public enum Encoding: Sendable {
+        case utf16LittleEndian
+        case utf16BigEndian
+    }
+
+    /// UTF-16 with a byte order mark, which Excel's "Unicode text" writes.
+    public static func utf16(_ sample: [UInt8]) -> Encoding? {
+        if sample.starts(with: [0xFF, 0xFE]) { return .utf16LittleEndian }
+        if sample.starts(with: [0xFE, 0xFF]) { return .utf16BigEndian }
+        return nil
+    }
+
     /// The format of a file starting with `sample`; throws when the file cannot be a
     /// submission at all (empty, binary, not UTF-8).
     public static func detect(sample: [UInt8], fileName: String) throws(ParseError) -> Detection {
         var skip = 0
         if sample.starts(with: [0xEF, 0xBB, 0xBF]) { skip = 3 }
-        if sample.starts(with: [0xFF, 0xFE]) || sample.starts(with: [0xFE, 0xFF]) {
-            throw ParseError(.fileEncoding, "The file is UTF-16 text. Save it as UTF-8 (in Excel: \"CSV UTF-8\") and upload it again.")
-        }
         if sample.contains(0) {
             throw ParseError(.fileBinary, "The file contains binary data, so it is not a CSV, JSON or XML text file. Upload the submission as text.")
         }

@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 
 /// Reads a submission file of any format as a stream of `SourceRow`s.
 ///
@@ -14,7 +15,11 @@ public final class SubmissionReader {
     /// The `kind` the file declares (JSON, NDJSON), as written.
     public private(set) var declaredKind: String?
 
-    private let stream: ByteStream
+    private var stream: ByteStream
+    /// The temporary NDJSON file an XML submission was converted to.
+    private var convertedXML: String?
+    /// For XML: the columns, the kind's template first, then any other element seen.
+    private var xmlColumns: [(key: String, field: Field?)] = []
     private var csv: CSVTokenizer?
     private var columns: [(index: Int, key: String, field: Field?)] = []
     private var headerWidth = 0
@@ -25,17 +30,27 @@ public final class SubmissionReader {
 
     private enum JSONState { case start, inArray(topLevel: Bool, first: Bool), done }
 
+    /// The largest UTF-16 file accepted: it is converted in memory.
+    public static let maximumUTF16Bytes = 64 << 20
+
     /// Opens the file at `path`, detecting its format.
     public convenience init(path: String) throws(ParseError) {
         let stream = try ByteStream(path: path)
         let name = path.split(separator: "/").last.map(String.init) ?? path
-        try self.init(stream: stream, fileName: name)
+        try self.init(stream: stream, fileName: name, path: path)
     }
 
     /// Reads from `stream`, detecting the format from its first bytes.
-    public init(stream: ByteStream, fileName: String) throws(ParseError) {
+    public init(stream: ByteStream, fileName: String, path: String? = nil) throws(ParseError) {
+        var stream = stream
+        var path = path
+        if let encoding = FormatSniffer.utf16(try stream.prefix(2)) {
+            stream = ByteStream(bytes: try Self.utf8(fromUTF16: stream, encoding))
+            path = nil  // read the converted bytes, not the file
+        }
         self.stream = stream
-        let detection = try FormatSniffer.detect(sample: try stream.prefix(FormatSniffer.sampleSize), fileName: fileName)
+        let sample = try stream.prefix(FormatSniffer.sampleSize)
+        let detection = try FormatSniffer.detect(sample: sample, fileName: fileName)
         stream.skip(detection.skip)
         self.format = detection.format
         switch format {
@@ -46,8 +61,82 @@ public final class SubmissionReader {
         case .json, .ndjson:
             json = JSONScanner(stream: stream)
         case .xml:
-            throw ParseError(.fileUnsupportedFormat, "XML submissions are not accepted yet. Send the same records as CSV or JSON.")
+            try openXML(stream, path: path)
         }
+    }
+
+    deinit {
+        if let convertedXML { unlink(convertedXML) }
+    }
+
+    /// Converts UTF-16 (after its byte order mark) to UTF-8.
+    private static func utf8(fromUTF16 stream: ByteStream, _ encoding: FormatSniffer.Encoding) throws(ParseError) -> [UInt8] {
+        stream.skip(2)
+        var units: [UInt16] = []
+        var pending: UInt8?
+        var total = 0
+        while true {
+            let chunk = try stream.prefix(1 << 16)
+            if chunk.isEmpty { break }
+            stream.skip(chunk.count)
+            total += chunk.count
+            guard total <= maximumUTF16Bytes else {
+                throw ParseError(.fileTooLarge, "The file is UTF-16 text larger than \(maximumUTF16Bytes >> 20) MB. Save it as UTF-8 (in Excel: \"CSV UTF-8\") and upload it again.")
+            }
+            for byte in chunk {
+                if let first = pending {
+                    units.append(encoding == .utf16LittleEndian ? UInt16(byte) << 8 | UInt16(first) : UInt16(first) << 8 | UInt16(byte))
+                    pending = nil
+                } else {
+                    pending = byte
+                }
+            }
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(units.count)
+        let failed = transcode(units.makeIterator(), from: UTF16.self, to: UTF8.self, stoppingOnError: true) { bytes.append($0) }
+        if failed || pending != nil {
+            throw ParseError(.fileEncoding, "The file starts as UTF-16 text but is not valid UTF-16. Save it as UTF-8 (in Excel: \"CSV UTF-8\") and upload it again.")
+        }
+        return bytes
+    }
+
+    /// Converts the XML to a temporary NDJSON file and reads that, with the columns of
+    /// the kind's template.
+    private func openXML(_ stream: ByteStream, path: String?) throws(ParseError) {
+        let input: InputStream?
+        let prolog: ByteStream
+        if let path {
+            input = InputStream(fileAtPath: path)
+            prolog = try ByteStream(path: path)
+        } else {
+            var all: [UInt8] = []
+            while true {
+                let chunk = try stream.prefix(1 << 16)
+                if chunk.isEmpty { break }
+                all += chunk
+                stream.skip(chunk.count)
+            }
+            input = InputStream(data: Data(all))
+            prolog = ByteStream(bytes: all)
+        }
+        guard let input else { throw ParseError(.fileUnreadable, "The XML file could not be opened.") }
+        let converted = try XMLConverter.convert(input, prolog: prolog)
+        convertedXML = converted.path
+        declaredKind = converted.kind
+        let seen = converted.keys.compactMap { Field(header: $0) }
+        let kind = converted.kind.flatMap { SubmissionKind(rawValue: $0.trimmingSpaces().lowercased()) }
+            ?? SubmissionKind.detect(from: Set(seen))
+        let template = kind?.fields ?? seen
+        xmlColumns = template.map { ($0.key, $0) }
+        for key in converted.keys {
+            let field = Field(header: key)
+            if field == nil || !template.contains(field!) { xmlColumns.append((key, field)) }
+        }
+        header = xmlColumns.map { $0.field.map(\.header) ?? $0.key }
+        headerFields = Set(template)
+        self.stream = try ByteStream(path: converted.path)
+        json = JSONScanner(stream: self.stream)
     }
 
     /// The next row, or `nil` at the end of the file.
@@ -56,7 +145,7 @@ public final class SubmissionReader {
         case .csv: return try nextCSV()
         case .json: return try nextJSON()
         case .ndjson: return try nextNDJSON()
-        case .xml: return nil
+        case .xml: return try nextXML()
         }
     }
 
@@ -198,6 +287,19 @@ public final class SubmissionReader {
                 return SourceRow(number: ndjsonLine, cells: [], problem: Problem(.jsonInvalid, error.message))
             }
         }
+    }
+
+    // MARK: XML
+
+    /// The next converted record, its cells in the template's column order.
+    private func nextXML() throws(ParseError) -> SourceRow? {
+        guard let row = try nextNDJSON() else { return nil }
+        var values: [String: JSONValue] = [:]
+        for cell in row.cells { values[cell.field?.key ?? cell.key] = cell.value }
+        return SourceRow(number: row.number, cells: xmlColumns.map { column in
+            SourceCell(key: column.field.map(\.header) ?? column.key, value: values[column.field?.key ?? column.key] ?? .string(""),
+                       field: column.field)
+        }, problem: row.problem)
     }
 
     // MARK: Records

@@ -166,7 +166,7 @@ final class FileProcessor {
         let resultPath = self.resultPath(for: file, format: scan.format)
         let resultWriter = try RowFileWriter(output: AtomicFile(path: resultPath), format: scan.format, mode: .result,
                                              kind: scan.kind, header: scan.header)
-        let archiveFile = try AtomicFile(path: Self.unique(archivePath(for: file)))
+        let archiveFile = try AtomicFile(path: Self.unique(archivePath(for: file, format: scan.format)))
         let archiveWriter = try RowFileWriter(output: archiveFile, format: scan.format, mode: .archive, kind: scan.kind,
                                               header: scan.header)
         var counts = ResultCounts()
@@ -257,7 +257,7 @@ final class FileProcessor {
             let resultPath = self.resultPath(for: file, format: format.format)
             let resultWriter = try RowFileWriter(output: AtomicFile(path: resultPath), format: format.format,
                                                  mode: .result, kind: submission.kind, header: format.header)
-            let archiveWriter = try RowFileWriter(output: AtomicFile(path: Self.unique(archivePath(for: file))),
+            let archiveWriter = try RowFileWriter(output: AtomicFile(path: Self.unique(archivePath(for: file, format: format.format))),
                                                   format: format.format, mode: .archive, kind: submission.kind,
                                                   header: format.header)
             let counts = try storedOutcomes(file, submission) { row, outcome in
@@ -390,8 +390,10 @@ final class FileProcessor {
         return candidate
     }
 
-    func archivePath(for file: InboxFile) -> String {
-        root.folder(root.archive + "/" + asOf.iso, for: (file.submitter.kind.rawValue, file.submitter.id)) + "/" + file.name
+    /// `archive/<as-of>/<kind>/<id>/<name>`; an XML input is archived as CSV, so `.csv` is added.
+    func archivePath(for file: InboxFile, format: FileFormat) -> String {
+        let name = format == .xml ? file.name + ".csv" : file.name
+        return root.folder(root.archive + "/" + asOf.iso, for: (file.submitter.kind.rawValue, file.submitter.id)) + "/" + name
     }
 
     /// `path`, or `name-2.ext`, `name-3.ext`… when something is already there.

@@ -32,7 +32,7 @@ struct CommandLineTests {
         let root = try Executable.sampleRoot()
         let result = try Executable.run(["run", "--root", root, "--as-of", "2026-11-20"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("19 files, 51 rows accepted, 90 rejected; 3 files refused, 1 quarantined, 0 re-issued"))
+        #expect(result.stdout.contains("20 files, 52 rows accepted, 91 rejected; 3 files refused, 1 quarantined, 0 re-issued"))
         #expect(result.stderr.contains("AB001/01-claims.csv: claims, 47 rows, 22 accepted, 25 rejected"))
         #expect(FileManager.default.fileExists(atPath: root + "/outbox/appropriate-bodies/AB001/01-claims.results.csv"))
         let quiet = try Executable.run(["run", "--root", root, "--as-of", "2026-11-20", "--quiet"])

@@ -49,11 +49,11 @@ struct BatchRunTests {
         for verdict in verdicts {
             #expect(verdict.got == verdict.expect, "\(verdict.file): expected \(verdict.expect), got \(verdict.got)")
         }
-        #expect(summary.files.count == 19)
+        #expect(summary.files.count == 20)
         let notes = try String(contentsOfFile: world.root.outbox + "/appropriate-bodies/AB003/01-notes.results.csv", encoding: .utf8)
         #expect(notes.hasPrefix("Status,Errors\r\nrefused,\"file.unknown-kind: "))
         #expect(!notes.contains("3000060"), "no row of a file with no template is echoed")
-        #expect(summary.files.filter { $0.outcome == .processed }.count == 15)
+        #expect(summary.files.filter { $0.outcome == .processed }.count == 16)
     }
 
     @Test("every processed input leaves the inbox for the archive; refused ones for quarantine")
@@ -61,7 +61,7 @@ struct BatchRunTests {
         let world = try SampleWorld()
         _ = try world.run()
         #expect(try world.files(under: world.root.inbox).isEmpty)
-        #expect(try world.files(under: world.root.archive).count == 15)
+        #expect(try world.files(under: world.root.archive).count == 16)
         #expect(Set(try world.files(under: world.root.quarantine).keys) == [
             "appropriate-bodies/AB003/01-notes.csv", "appropriate-bodies/AB003/02-broken.csv",
             "appropriate-bodies/AB999/claims.csv", "appropriate-bodies/AB999/claims.csv.reason.txt",
@@ -77,7 +77,7 @@ struct BatchRunTests {
         let store = try world.storeDump()
         try world.copyInbox()
         let second = try world.run(runID: "second")
-        #expect(second.files.filter { $0.outcome == .reissued }.count == 15)
+        #expect(second.files.filter { $0.outcome == .reissued }.count == 16)
         #expect(second.accepted == 0 || second.files.allSatisfy { $0.outcome != .processed })
         #expect(try world.storeDump() == store)
         #expect(try world.files(under: world.root.outbox) == results)
@@ -123,7 +123,7 @@ struct BatchRunTests {
             }
             withExtendedLifetime(held) {}
         }
-        #expect(try world.run().files.count == 19)
+        #expect(try world.run().files.count == 20)
     }
 
     @Test("symbolic links, .part files and hidden files are left in the inbox")
@@ -189,16 +189,20 @@ struct BadInputTests {
         let world = try SampleWorld()
         try drop(world, "90-empty.csv", [])
         try drop(world, "91-binary.csv", [0x50, 0x4B, 0x03, 0x04, 0, 0, 1, 2])
-        try drop(world, "92-utf16.csv", [0xFF, 0xFE] + Array("T\0R\0N\0".utf8))
+        let utf16 = "TRN,Date of birth,Number of terms\r\n3000001,1990-01-01,2\r\n".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        try drop(world, "92-utf16.csv", [0xFF, 0xFE] + utf16)
+        try drop(world, "97-billion-laughs.xml", Array("<!DOCTYPE l [<!ENTITY l \"l\"><!ENTITY l2 \"&l;&l;\">]><submission kind=\"claims\"><record><trn>&l2;</trn></record></submission>".utf8))
         try drop(world, "93-bad.json", Array("{\"kind\": \"claims\", \"records\": [{\"trn\": ".utf8))
         try drop(world, "94-header-only.csv", Array("TRN,Date of birth,Number of terms\n".utf8))
         try drop(world, "95-latin1.csv", Array("TRN,Date of birth,Number of terms\n1234567,1990-01-01,2\n3000001,Ren".utf8) + [0xE9, 0x0A])
         try drop(world, "96-kind.json", Array("{\"kind\": \"appraisals\", \"records\": []}".utf8))
         let summary = try world.run()
-        #expect(summary.files.filter { $0.outcome == .processed }.count == 16)
+        #expect(summary.files.filter { $0.outcome == .processed }.count == 18)
         #expect(try result(world, "90-empty.results.csv").hasPrefix("Status,Errors\r\nrefused,file.empty: "))
         #expect(try result(world, "91-binary.results.csv").hasPrefix("Status,Errors\r\nrefused,\"file.binary: "))
-        #expect(try result(world, "92-utf16.results.csv").contains("refused,\"file.encoding: The file is UTF-16"))
+        // UTF-16 is read: the row is validated (its date of birth does not match TRS).
+        #expect(try result(world, "92-utf16.results.csv") == "TRN,Date of birth,Number of terms,Status,Errors,Warnings,Extension ID\r\n3000001,,2,rejected,trs.mismatch: The date of birth does not match the Teaching Record System record for TRN 3000001. Check both the TRN and the date of birth.,,\r\n")
+        #expect(try result(world, "97-billion-laughs.results.csv").contains("refused,\"xml.doctype-not-allowed: "))
         #expect(try result(world, "93-bad.results.json").contains("\"status\":\"refused\""))
         #expect(try result(world, "93-bad.results.json").contains("json.invalid"))
         #expect(try result(world, "96-kind.results.json").contains("json.unknown-kind"))
@@ -208,7 +212,7 @@ struct BadInputTests {
         #expect(!latin1.contains("Ren"))
         // A header-only extensions file is processed: nothing to do, nothing rejected.
         #expect(try result(world, "94-header-only.results.csv") == "TRN,Date of birth,Number of terms,Status,Errors,Warnings,Extension ID\r\n")
-        for name in ["90-empty.csv", "91-binary.csv", "92-utf16.csv", "93-bad.json", "95-latin1.csv", "96-kind.json"] {
+        for name in ["90-empty.csv", "91-binary.csv", "93-bad.json", "95-latin1.csv", "96-kind.json", "97-billion-laughs.xml"] {
             #expect(FileManager.default.fileExists(atPath: world.root.quarantine + "/appropriate-bodies/AB001/" + name), "\(name)")
         }
     }

@@ -1,0 +1,157 @@
+import Domain
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// Reads legacy XML submissions — `<submission kind="..."><record><trn>…</trn>…</record></submission>`
+/// — with libxml2's streaming parser, writing each record as one JSON line to a temporary
+/// file, so memory stays bounded however large the file.
+///
+/// A document type declaration is refused outright: without one, no entity can be
+/// declared, so neither entity expansion ("billion laughs") nor external entities (which
+/// could read local files) can happen.
+enum XMLConverter {
+    struct Converted {
+        /// The temporary NDJSON file; the caller removes it.
+        let path: String
+        let kind: String?
+        /// The fields named by any record, in the order first seen.
+        let keys: [String]
+    }
+
+    /// `prolog` supplies the file's bytes from its start, for the declaration check.
+    static func convert(_ input: InputStream, prolog: ByteStream) throws(ParseError) -> Converted {
+        if try declaresDocumentType(prolog) {
+            throw ParseError(.xmlDoctype, "The XML has a document type declaration (<!DOCTYPE …>), which is not accepted. Remove it: submissions need no DTD or entities.")
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ect-xml-\(UUID().uuidString).ndjson").path
+        guard FileManager.default.createFile(atPath: path, contents: nil), let output = FileHandle(forWritingAtPath: path) else {
+            throw ParseError(.fileUnreadable, "The XML could not be read: no room for a temporary file.")
+        }
+        let delegate = Delegate(output: output)
+        let parser = XMLParser(stream: input)
+        parser.shouldResolveExternalEntities = false
+        parser.shouldProcessNamespaces = false
+        parser.delegate = delegate
+        let parsed = parser.parse()
+        delegate.flush()
+        try? output.close()
+        if let problem = delegate.problem {
+            unlink(path)
+            throw problem
+        }
+        guard parsed, delegate.sawRoot, delegate.depth == 0 else {
+            unlink(path)
+            let detail = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "it is not well-formed"
+            throw ParseError(.xmlInvalid, "The file is not valid XML (\(detail.trimmingSpaces())). Check it with an XML validator, or send CSV.", line: parser.lineNumber)
+        }
+        return Converted(path: path, kind: delegate.kind, keys: delegate.keys)
+    }
+
+    /// True when the prolog — everything before the root element's start tag, comments
+    /// and processing instructions however long — holds a `<!DOCTYPE` (or any other `<!`
+    /// declaration).
+    static func declaresDocumentType(_ stream: ByteStream) throws(ParseError) -> Bool {
+        var previous: [UInt8] = []
+        func ends(with marker: String) -> Bool { previous.suffix(marker.utf8.count).elementsEqual(marker.utf8) }
+        enum State { case text, comment, instruction }
+        var state = State.text
+        while let byte = try stream.next() {
+            previous.append(byte)
+            if previous.count > 8 { previous.removeFirst() }
+            switch state {
+            case .comment:
+                if ends(with: "-->") { state = .text; previous.removeAll() }
+            case .instruction:
+                if ends(with: "?>") { state = .text; previous.removeAll() }
+            case .text:
+                if ends(with: "<!--") { state = .comment; previous.removeAll(); continue }
+                if ends(with: "<?") { state = .instruction; previous.removeAll(); continue }
+                guard previous.count >= 2, previous[previous.count - 2] == UInt8(ascii: "<") else { continue }
+                if byte == UInt8(ascii: "!") {
+                    // `<!` not starting a comment: wait one byte more to tell `<!-` apart.
+                    guard let next = try stream.peek() else { return true }
+                    if next != UInt8(ascii: "-") { return true }
+                } else if byte != UInt8(ascii: "?") {
+                    return false  // the root element's start tag
+                }
+            }
+        }
+        return false
+    }
+
+    final class Delegate: NSObject, XMLParserDelegate {
+        let output: FileHandle
+        var buffer: [UInt8] = []
+        var depth = 0
+        var sawRoot = false
+        var kind: String?
+        var keys: [String] = []
+        private var seenKeys: Set<String> = []
+        private var record: [(String, String)] = []
+        private var text = ""
+        var problem: ParseError?
+
+        init(output: FileHandle) {
+            self.output = output
+        }
+
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            depth += 1
+            switch depth {
+            case 1:
+                sawRoot = true
+                kind = attributes["kind"]
+            case 2:
+                record = []
+            default:
+                text = ""
+            }
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            if depth >= 3 { text += string }
+            if text.utf8.count > 1 << 20 {
+                problem = ParseError(.lineTooLong, "An XML element's text is longer than 1 MB.", line: parser.lineNumber)
+                parser.abortParsing()
+            }
+        }
+
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            switch depth {
+            case 2:
+                var line = ""
+                JSONWriter.write(.object(record.map { ($0.0, JSONValue.string($0.1)) }), to: &line)
+                buffer.append(contentsOf: line.utf8)
+                buffer.append(UInt8(ascii: "\n"))
+                if buffer.count > 1 << 16 { flush() }
+            case 3:
+                record.append((name, text))
+                if seenKeys.insert(name).inserted { keys.append(name) }
+            default:
+                break
+            }
+            depth -= 1
+        }
+
+        func parser(_ parser: XMLParser, foundInternalEntityDeclarationWithName name: String, value: String?) {
+            refuseDeclaration(parser)
+        }
+
+        func parser(_ parser: XMLParser, foundExternalEntityDeclarationWithName name: String, publicID: String?, systemID: String?) {
+            refuseDeclaration(parser)
+        }
+
+        private func refuseDeclaration(_ parser: XMLParser) {
+            problem = ParseError(.xmlDoctype, "The XML declares entities, which are not accepted. Remove the document type declaration.", line: parser.lineNumber)
+            parser.abortParsing()
+        }
+
+        func flush() {
+            output.write(Data(buffer))
+            buffer.removeAll(keepingCapacity: true)
+        }
+    }
+}

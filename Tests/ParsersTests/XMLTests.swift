@@ -1,0 +1,99 @@
+import Domain
+import Foundation
+import Testing
+@testable import Parsers
+
+@Suite("Legacy XML and UTF-16")
+struct XMLTests {
+    func xml(_ text: String) throws -> SubmissionReader {
+        try SubmissionReader(path: FileManagerShim.write(text, name: "legacy.xml"))
+    }
+
+    @Test("records are read with the template's columns, in its order")
+    func records() throws {
+        let r = try xml("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <submission kind="claims">
+              <record><induction_period_start_date>2026-09-01</induction_period_start_date><trn>1234567</trn>
+                <date_of_birth>1990-01-01</date_of_birth><induction_programme>fip &amp; more</induction_programme></record>
+              <record><trn> 2345678 </trn></record>
+            </submission>
+            """)
+        #expect(r.format == .xml)
+        #expect(r.declaredKind == "claims")
+        #expect(r.header == ["TRN", "Date of birth", "Induction programme", "Induction period start date"])
+        let read = try rows(r)
+        #expect(values(read) == [["1234567", "1990-01-01", "fip & more", "2026-09-01"], [" 2345678 ", "", "", ""]])
+        #expect(read.map(\.number) == [1, 2])
+        #expect(read[1].input[.trn] == "2345678")
+    }
+
+    @Test("without a kind attribute the kind comes from the elements")
+    func detectedKind() throws {
+        let r = try xml("<submission><record><trn>1</trn><note>hi</note><date_of_birth>x</date_of_birth><number_of_terms>2</number_of_terms></record></submission>")
+        #expect(r.header == ["TRN", "Date of birth", "Number of terms", "Extension ID", "note"])
+        #expect(values(try rows(r)) == [["1", "x", "2", "", "hi"]])
+    }
+
+    @Test("entity declarations are refused: billion laughs and external entities", arguments: [
+        """
+        <?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+        <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+        <submission kind="claims"><record><trn>&lol3;</trn></record></submission>
+        """,
+        """
+        <?xml version="1.0"?><!DOCTYPE s [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+        <submission kind="claims"><record><trn>&xxe;</trn></record></submission>
+        """,
+    ])
+    func entities(_ text: String) {
+        #expect { try xml(text) } throws: { ($0 as? ParseError)?.code == .xmlDoctype }
+    }
+
+    @Test("a declaration after a long comment is still refused")
+    func lateDoctype() {
+        let text = "<!--" + String(repeating: "x", count: 5000) + "--><!DOCTYPE s [<!ENTITY a \"b\">]><submission><record><trn>&a;</trn></record></submission>"
+        #expect { try xml(text) } throws: { error in
+            let code = (error as? ParseError)?.code
+            return code == .xmlDoctype || code == .xmlInvalid
+        }
+    }
+
+    @Test("malformed XML is refused with its line", arguments: [
+        "<submission kind=\"claims\"><record><trn>1</record></submission>",
+        "<submission kind=\"claims\"><record><trn>1</trn></record>",
+        "<submission>&undefined;</submission>",
+    ])
+    func malformed(_ text: String) {
+        #expect { try xml(text) } throws: { ($0 as? ParseError)?.code == .xmlInvalid }
+    }
+
+    @Test("UTF-16 with a byte order mark is read correctly, in either byte order", arguments: [true, false])
+    func utf16(_ littleEndian: Bool) throws {
+        let text = "TRN,Name\r\n1234567,Zoë Ōtake\r\n"
+        var bytes: [UInt8] = littleEndian ? [0xFF, 0xFE] : [0xFE, 0xFF]
+        for unit in text.utf16 {
+            bytes += littleEndian ? [UInt8(unit & 0xFF), UInt8(unit >> 8)] : [UInt8(unit >> 8), UInt8(unit & 0xFF)]
+        }
+        let read = try rows(try reader(bytes: bytes))
+        #expect(values(read) == [["1234567", "Zoë Ōtake"]])
+    }
+
+    @Test("broken UTF-16 is refused, not mangled")
+    func brokenUTF16() {
+        // A lone high surrogate.
+        #expect { try reader(bytes: [0xFF, 0xFE, 0x54, 0x00, 0x00, 0xD8, 0x41, 0x00]) } throws: { ($0 as? ParseError)?.code == .fileEncoding }
+    }
+}
+
+@Suite("UTF-16 XML")
+struct UTF16XMLTests {
+    @Test("a declaration in UTF-16 XML is found too")
+    func utf16Doctype() throws {
+        let text = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><!DOCTYPE s [<!ENTITY a \"b\">]><submission><record><trn>&a;</trn></record></submission>"
+        let bytes: [UInt8] = [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let path = FileManagerShim.write("", name: "u.xml")
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect { try SubmissionReader(path: path) } throws: { ($0 as? ParseError)?.code == .xmlDoctype }
+    }
+}
