@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+/// The nightly wrapper cron calls.
+@Suite("The cron wrapper")
+struct CronTests {
+    static let wrapper = Executable.packageRoot + "/cron/ect-batch-nightly"
+
+    func runWrapper(_ environment: [String: String]) throws -> (status: Int32, stdout: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [Self.wrapper]
+        process.environment = ["PATH": "/usr/bin:/bin", "ECT_BATCH_CONFIG": "/nonexistent", "ECT_BATCH_BIN": Executable.path]
+            .merging(environment) { $1 }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("a good night prints nothing, logs to a dated file and prunes old files")
+    func goodNight() throws {
+        let root = try Executable.sampleRoot()
+        let old = root + "/archive/2020-01-01/appropriate-bodies/AB001/old.csv"
+        try FileManager.default.createDirectory(atPath: (old as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: old))
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -200 * 86_400)], ofItemAtPath: old)
+        let result = try runWrapper(["ECT_BATCH_ROOT": root, "ECT_BATCH_SETTLE": "0", "ECT_BATCH_RETAIN_DAYS": "90"])
+        #expect(result.status == 0)
+        #expect(result.stdout.isEmpty, "cron would mail: \(result.stdout)")
+        let logs = try FileManager.default.contentsOfDirectory(atPath: root + "/logs")
+        #expect(logs.count == 1 && logs[0].hasPrefix("ect-batch-") && logs[0].hasSuffix(".log"))
+        let log = try String(contentsOfFile: root + "/logs/" + logs[0], encoding: .utf8)
+        #expect(log.contains("20 files, 52 rows accepted"))
+        #expect(!FileManager.default.fileExists(atPath: old))
+        #expect(!FileManager.default.fileExists(atPath: root + "/archive/2020-01-01"))
+        #expect(FileManager.default.fileExists(atPath: root + "/outbox/appropriate-bodies/AB001/01-claims.results.csv"))
+    }
+
+    @Test("an operational failure exits with its code and prints why, so cron mails it")
+    func badNight() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ect-cron-\(UUID().uuidString)").path
+        let result = try runWrapper(["ECT_BATCH_ROOT": root])
+        #expect(result.status == 78)
+        #expect(result.stdout.contains("exit code 78") && result.stdout.contains("load-reference"))
+    }
+
+    @Test("a bad setting is refused before anything runs")
+    func badSetting() throws {
+        let result = try runWrapper(["ECT_BATCH_ROOT": "/tmp/x", "ECT_BATCH_RETAIN_DAYS": "ninety"])
+        #expect(result.status == 78 && result.stdout.contains("ECT_BATCH_RETAIN_DAYS"))
+    }
+}
