@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "ect-batch", targets: ["ECTBatch"]),
         .executable(name: "ect-bench", targets: ["Bench"]),
+        .executable(name: "parsers-fuzz", targets: ["ParsersFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -45,6 +46,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/Bench"),
+        // libFuzzer target for the readers (scripts/fuzz.sh); a corpus replayer otherwise.
+        .executableTarget(name: "ParsersFuzz", dependencies: ["Parsers"], path: "Fuzz/ParsersFuzz"),
 
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
         .testTarget(name: "ParsersTests", dependencies: ["Parsers", "Domain"]),

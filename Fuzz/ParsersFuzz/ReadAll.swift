@@ -1,0 +1,58 @@
+import Parsers
+
+/// Reads `bytes` as a submission to the end, as the run would. Any outcome but a crash,
+/// a hang or unbounded memory is fine: rows, row problems and `ParseError`s are the
+/// readers' answers to bad input.
+func readAll(_ bytes: [UInt8]) {
+    // The first byte picks the name, so the fuzzer explores every format's hints.
+    let names = ["f.csv", "f.json", "f.ndjson", "f.xml", "f.txt"]
+    let name = names[Int(bytes.first ?? 0) % names.count]
+    do {
+        let reader = try SubmissionReader(stream: ByteStream(bytes: Array(bytes.dropFirst())), fileName: name)
+        var rows = 0
+        while let row = try reader.next() {
+            _ = row.input
+            _ = row.withoutPersonalData
+            rows += 1
+        }
+    } catch {
+        _ = error.problem.description
+    }
+}
+
+#if FUZZING
+/// libFuzzer calls this with each input it tries.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    readAll(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+    return 0
+}
+
+/// libFuzzer's driver, for when the program's own entry point runs first.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+/// SwiftPM names an executable's entry point `<Module>_main`; it hands over to libFuzzer.
+@_cdecl("ParsersFuzz_main")
+func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments, fuzzOne)
+}
+#else
+import Foundation
+
+/// Without the fuzzer: replays the files named on the command line (a corpus, or a crash
+/// the fuzzer found) through the readers.
+@main
+struct Replay {
+    static func main() {
+        for path in CommandLine.arguments.dropFirst() {
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            readAll(Array(data))
+        }
+    }
+}
+#endif
