@@ -67,7 +67,7 @@ public struct BatchRun {
 
         let listing = Inbox(root: root, settleSeconds: options.settleSeconds).scan()
         for notice in listing.notices {
-            logger.notice("left in the inbox: \(notice.path) (\(notice.reason))")
+            logger.notice("left in the inbox: \(notice.path.loggable) (\(notice.reason))")
         }
         var summary = Summary(runID: options.runID, asOf: options.asOf, notices: listing.notices)
         do {
@@ -86,7 +86,7 @@ public struct BatchRun {
                 progress?(summary.files.count, listing.files.count)
             } catch {
                 failure = error
-                logger.error("stopped at \(file.path): \(error)")
+                logger.error("stopped at \(file.path.loggable): \(error)")
                 break
             }
         }
@@ -118,7 +118,7 @@ public struct BatchRun {
     }
 
     private func log(_ report: FileReport) {
-        let name = "\(report.file.submitter)/\(report.file.name)"
+        let name = "\(report.file.submitter)/\(report.file.name.loggable)"
         switch report.outcome {
         case .processed:
             logger.info("\(name): \(report.kind?.rawValue ?? "?"), \(report.rows) rows, \(report.accepted) accepted, \(report.rejected) rejected (\(report.milliseconds) ms)")
@@ -163,3 +163,19 @@ public enum TRSLoader {
     }
 }
 
+
+extension String {
+    /// The text with control characters escaped (`\u{0A}`), so that a file name cannot
+    /// break or forge a log line.
+    var loggable: String {
+        var out = ""
+        for scalar in unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

@@ -172,7 +172,12 @@ final class FileProcessor {
         var counts = ResultCounts()
         do {
             try store.write { tx in
+                let verbose = logger.logLevel <= .debug
                 counts = try validateRows(file, scan, sha256: sha256, in: tx) { row, outcome in
+                    if verbose {
+                        let codes = (outcome.errors + outcome.warnings).map(\.code.rawValue).joined(separator: " ")
+                        logger.debug("\(file.submitter)/\(file.name.loggable) row \(row.number): \(outcome.status.rawValue) \(codes)")
+                    }
                     try resultWriter.write(row, outcome)
                     try archiveWriter.write(row, nil)
                     rowsValidated += 1

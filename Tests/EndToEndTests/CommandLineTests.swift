@@ -63,4 +63,16 @@ struct CommandLineTests {
         #expect(refused.status == 65 && refused.stdout.contains("The file would be refused: file.kind-not-allowed"))
         #expect(try Executable.run(["validate", claims, "--as", "nobody:1", "--root", root]).status == 64)
     }
+
+    @Test("--verbose logs each row's status and codes, never a date of birth")
+    func verbose() throws {
+        let root = try Executable.sampleRoot()
+        let result = try Executable.run(["run", "--root", root, "--as-of", "2026-11-20", "--verbose"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("appropriate-bodies:AB001/01-claims.csv row 10: rejected trn.missing"))
+        #expect(result.stderr.contains("schools:100006/02-registrations.csv row 3: accepted name.differs-from-trs"))
+        let birthDates = try String(contentsOfFile: root + "/trs/trs.csv", encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[4] }
+        for date in Set(birthDates) { #expect(!result.stderr.contains(date), "\(date)") }
+    }
 }

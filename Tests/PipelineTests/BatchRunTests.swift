@@ -249,3 +249,30 @@ struct RefusedThenAcceptedTests {
         #expect(try store.read { try $0.rows("SELECT status FROM submissions WHERE sha256 = ?", [sha]) } == [["processed"]])
     }
 }
+
+@Suite("Awkward names and sizes")
+struct AwkwardInputTests {
+    @Test("names with spaces and control characters are processed, and escaped in logs")
+    func names() throws {
+        let world = try SampleWorld()
+        let folder = world.root.inbox + "/appropriate-bodies/AB002"
+        let name = "my claims\nfile\u{7}.csv"
+        try FileManager.default.copyItem(atPath: folder + "/01-claims.csv", toPath: folder + "/" + name)
+        _ = try world.run()
+        #expect(FileManager.default.fileExists(atPath: world.root.outbox + "/appropriate-bodies/AB002/my claims\nfile\u{7}.results.csv"))
+        #expect(name.loggable == "my claims\\u{A}file\\u{7}.csv")
+    }
+
+    @Test("a 50 MB single line refuses its file and leaves the others")
+    func hugeLine() throws {
+        let world = try SampleWorld()
+        let path = world.root.inbox + "/appropriate-bodies/AB001/99-huge.csv"
+        var bytes = Array("TRN,Date of birth,Number of terms\n".utf8)
+        bytes += [UInt8](repeating: UInt8(ascii: "x"), count: 50 << 20)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let summary = try world.run()
+        #expect(summary.files.filter { $0.outcome == .processed }.count == 16)
+        let report = try #require(summary.files.first { $0.file.name == "99-huge.csv" })
+        #expect(report.outcome == .refused(Problem(.lineTooLong, "Line 2: A row is longer than 1024 KB. Check the file is a submission and that every quote is closed.")))
+    }
+}
