@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(name: "ParsersFuzz", dependencies: ["Parsers"], path: "Fuzz/ParsersFuzz"),
 
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
-        .testTarget(name: "ParsersTests", dependencies: ["Parsers", "Domain"]),
+        .testTarget(name: "ParsersTests", dependencies: ["Parsers", "Domain"], exclude: ["Fuzz"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Domain"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Rules", "Domain"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Parsers", "Domain"]),

@@ -105,10 +105,10 @@ public final class SubmissionReader {
     /// the kind's template.
     private func openXML(_ stream: ByteStream, path: String?) throws(ParseError) {
         let input: InputStream?
-        let prolog: ByteStream
+        let bytes: () throws(ParseError) -> ByteStream
         if let path {
             input = InputStream(fileAtPath: path)
-            prolog = try ByteStream(path: path)
+            bytes = { () throws(ParseError) in try ByteStream(path: path) }
         } else {
             var all: [UInt8] = []
             while true {
@@ -118,10 +118,10 @@ public final class SubmissionReader {
                 stream.skip(chunk.count)
             }
             input = InputStream(data: Data(all))
-            prolog = ByteStream(bytes: all)
+            bytes = { ByteStream(bytes: all) }
         }
         guard let input else { throw ParseError(.fileUnreadable, "The XML file could not be opened.") }
-        let converted = try XMLConverter.convert(input, prolog: prolog)
+        let converted = try XMLConverter.convert(input, bytes: bytes)
         convertedXML = converted.path
         declaredKind = converted.kind
         let seen = converted.keys.compactMap { Field(header: $0) }

@@ -20,10 +20,15 @@ enum XMLConverter {
         let keys: [String]
     }
 
-    /// `prolog` supplies the file's bytes from its start, for the declaration check.
-    static func convert(_ input: InputStream, prolog: ByteStream) throws(ParseError) -> Converted {
-        if try declaresDocumentType(prolog) {
+    /// `bytes` opens a fresh stream of the file's bytes, for the checks made before parsing.
+    static func convert(_ input: InputStream, bytes: () throws(ParseError) -> ByteStream) throws(ParseError) -> Converted {
+        if try declaresDocumentType(try bytes()) {
             throw ParseError(.xmlDoctype, "The XML has a document type declaration (<!DOCTYPE …>), which is not accepted. Remove it: submissions need no DTD or entities.")
+        }
+        // FoundationXML traps on text that is not UTF-8 (in a comment, for one), so the
+        // whole file is checked first.
+        if let line = try firstInvalidUTF8Line(try bytes()) {
+            throw ParseError(.fileEncoding, "The XML is not UTF-8 text. Save it as UTF-8 and upload it again.", line: line)
         }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ect-xml-\(UUID().uuidString).ndjson").path
         guard FileManager.default.createFile(atPath: path, contents: nil), let output = FileHandle(forWritingAtPath: path) else {
@@ -47,6 +52,41 @@ enum XMLConverter {
             throw ParseError(.xmlInvalid, "The file is not valid XML (\(detail.trimmingSpaces())). Check it with an XML validator, or send CSV.", line: parser.lineNumber)
         }
         return Converted(path: path, kind: delegate.kind, keys: delegate.keys)
+    }
+
+    /// The line of the first byte sequence that is not UTF-8, or `nil` when all of it is.
+    static func firstInvalidUTF8Line(_ stream: ByteStream) throws(ParseError) -> Int? {
+        var line = 1
+        var carry: [UInt8] = []
+        while true {
+            let chunk = try stream.prefix(1 << 16)
+            stream.skip(chunk.count)
+            let bytes = carry + chunk
+            if chunk.isEmpty {
+                return bytes.isEmpty ? nil : line
+            }
+            // Keep an incomplete sequence at the end for the next chunk.
+            var end = bytes.count
+            var back = 0
+            while back < 3, end - back - 1 >= 0, bytes[end - back - 1] & 0xC0 == 0x80 { back += 1 }
+            if end - back - 1 >= 0 {
+                let lead = bytes[end - back - 1]
+                let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+                if length > back + 1 { end -= back + 1 }
+            }
+            guard String(validating: bytes[..<end], as: UTF8.self) != nil else {
+                // Find the line of the first bad sequence.
+                var start = 0
+                for (index, byte) in bytes[..<end].enumerated() where byte == UInt8(ascii: "\n") {
+                    if String(validating: bytes[start...index], as: UTF8.self) == nil { return line }
+                    line += 1
+                    start = index + 1
+                }
+                return line
+            }
+            line += bytes[..<end].lazy.filter { $0 == UInt8(ascii: "\n") }.count
+            carry = Array(bytes[end...])
+        }
     }
 
     /// True when the prolog — everything before the root element's start tag, comments

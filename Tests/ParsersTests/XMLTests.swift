@@ -97,3 +97,30 @@ struct UTF16XMLTests {
         #expect { try SubmissionReader(path: path) } throws: { ($0 as? ParseError)?.code == .xmlDoctype }
     }
 }
+
+@Suite("Found by fuzzing")
+struct FuzzRegressionTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fuzz").path
+
+    @Test("XML whose comment is not UTF-8 is refused, not a crash")
+    func invalidUTF8InComment() throws {
+        // The fuzz input's first byte picks the name; the rest is the file.
+        let input = try #require(FileManager.default.contents(atPath: Self.folder + "/xml-comment-invalid-utf8.bin"))
+        let path = FileManagerShim.write("", name: "c.xml")
+        try Data(input.dropFirst()).write(to: URL(fileURLWithPath: path))
+        #expect { try SubmissionReader(path: path) } throws: { error in
+            (error as? ParseError) == ParseError(.fileEncoding, "The XML is not UTF-8 text. Save it as UTF-8 and upload it again.", line: 2)
+        }
+    }
+
+    static let utf8Cases: [([UInt8], Int?)] = [
+        (Array("a\nb\nc".utf8), nil), (Array("a\nb\n".utf8) + [0xC3], 3), (Array("é\n".utf8) + [0xE2, 0x82], 2),
+        ([0x41, 0x0A, 0xFF], 2), (Array(String(repeating: "é", count: 40_000).utf8) + [0x0A, 0xED, 0xA0, 0x80], 2),
+        (Array(("a" + String(repeating: "é", count: 40_000)).utf8), nil),
+    ]
+
+    @Test("the UTF-8 check finds the line of the first bad byte, across buffer boundaries", arguments: utf8Cases)
+    func utf8Lines(_ bytes: [UInt8], _ line: Int?) throws {
+        #expect(try XMLConverter.firstInvalidUTF8Line(ByteStream(bytes: bytes)) == line)
+    }
+}
