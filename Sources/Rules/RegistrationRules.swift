@@ -11,9 +11,26 @@ struct RegistrationFields {
     let trainingProgramme: Programme?
     let leadProviderID: String?
 
+    /// The fields ECT and mentor registrations share, as read so far.
+    struct Shared {
+        let urn: String?
+        let start: Day?
+        let email: String?
+        let name: String?
+
+        /// The row's fields, when every one read so far is good.
+        func complete(_ checks: FormatChecks, workingPattern: WorkingPattern? = nil, appropriateBodyID: String? = nil,
+                      trainingProgramme: Programme? = nil, leadProviderID: String? = nil) -> RegistrationFields? {
+            guard let urn, let start, let email, checks.problems.isEmpty else { return nil }
+            return RegistrationFields(schoolURN: urn, start: start, email: email, name: name, workingPattern: workingPattern,
+                                      appropriateBodyID: appropriateBodyID, trainingProgramme: trainingProgramme,
+                                      leadProviderID: leadProviderID)
+        }
+    }
+
     /// Reads the fields shared by ECT and mentor registrations; `startField` is the
     /// school or mentor start date.
-    static func read(_ checks: inout FormatChecks, context: RuleContext, startField: Field) -> (urn: String?, start: Day?, email: String?, name: String?) {
+    static func read(_ checks: inout FormatChecks, context: RuleContext, startField: Field) -> Shared {
         let name = checks.name()
         let email = checks.email()
         let start = checks.date(startField)
@@ -24,7 +41,7 @@ struct RegistrationFields {
             }
         }
         let urn = checks.schoolURN(context: context)
-        return (urn, start, email, name)
+        return Shared(urn: urn, start: start, email: email, name: name)
     }
 
     /// `email.in-use` when another teacher's current registration has this email.
@@ -76,9 +93,8 @@ enum ECTRegistrationRules: OperationRules {
         } else if programme == .providerLed {
             checks.report(.leadProviderMissing, "Provider-led training needs a lead provider. Enter the lead provider's name, or choose school-led.")
         }
-        guard let urn = shared.urn, let start = shared.start, let email = shared.email, checks.problems.isEmpty else { return nil }
-        return RegistrationFields(schoolURN: urn, start: start, email: email, name: shared.name, workingPattern: pattern,
-                                  appropriateBodyID: bodyID, trainingProgramme: programme, leadProviderID: providerID)
+        return shared.complete(checks, workingPattern: pattern, appropriateBodyID: bodyID, trainingProgramme: programme,
+                               leadProviderID: providerID)
     }
 
     static func decide(_ fields: RegistrationFields, trn: TRN, record: TRSRecord, context: RuleContext) throws -> Verdict {
@@ -111,10 +127,7 @@ enum ECTRegistrationRules: OperationRules {
 /// A school or trust registers a mentor (RULES.md §6b).
 enum MentorRegistrationRules: OperationRules {
     static func read(_ checks: inout FormatChecks, context: RuleContext) -> RegistrationFields? {
-        let shared = RegistrationFields.read(&checks, context: context, startField: .mentorStartDate)
-        guard let urn = shared.urn, let start = shared.start, let email = shared.email, checks.problems.isEmpty else { return nil }
-        return RegistrationFields(schoolURN: urn, start: start, email: email, name: shared.name, workingPattern: nil,
-                                  appropriateBodyID: nil, trainingProgramme: nil, leadProviderID: nil)
+        RegistrationFields.read(&checks, context: context, startField: .mentorStartDate).complete(checks)
     }
 
     static func decide(_ fields: RegistrationFields, trn: TRN, record: TRSRecord, context: RuleContext) throws -> Verdict {
