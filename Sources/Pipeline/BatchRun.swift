@@ -92,7 +92,10 @@ public struct BatchRun {
         }
         summary.milliseconds = Int((Inbox.nowNanoseconds() - started) / 1_000_000)
         do {
-            try store.write { try $0.finishRun(id: options.runID, finishedAt: Timestamp.now(), failed: failure != nil) }
+            try store.write {
+                try $0.finishRun(id: options.runID, finishedAt: Timestamp.now(), failed: failure != nil,
+                                 durationMilliseconds: summary.milliseconds)
+            }
             try store.checkpoint()
         } catch { throw .store(String(describing: error)) }
         if let failure { throw failure }

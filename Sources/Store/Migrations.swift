@@ -173,6 +173,9 @@ enum Migrations {
                   ON school_registrations(trn) WHERE role = 'ect' AND end_date IS NULL;
                 """)
         }
+        migrator.registerMigration("v3-run-duration") { db in
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN duration_ms INTEGER")
+        }
         return migrator
     }
 }

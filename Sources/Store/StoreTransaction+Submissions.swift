@@ -146,8 +146,8 @@ extension StoreTransaction {
                        arguments: [id, asOf.iso, startedAt])
     }
 
-    public func finishRun(id: String, finishedAt: String, failed: Bool) throws {
-        try db.execute(sql: "UPDATE runs SET finished_at = ?, status = ? WHERE id = ?",
-                       arguments: [finishedAt, failed ? "failed" : "finished", id])
+    public func finishRun(id: String, finishedAt: String, failed: Bool, durationMilliseconds: Int) throws {
+        try db.execute(sql: "UPDATE runs SET finished_at = ?, status = ?, duration_ms = ? WHERE id = ?",
+                       arguments: [finishedAt, failed ? "failed" : "finished", durationMilliseconds, id])
     }
 }

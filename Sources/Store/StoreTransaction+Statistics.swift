@@ -1,0 +1,141 @@
+import Domain
+import GRDB
+
+/// Figures for the statistics reports: counts only, never a name, email or TRN.
+public enum Statistics {
+    /// A label and a count.
+    public struct Count: Hashable, Sendable {
+        public let label: String
+        public let count: Int
+    }
+
+    /// Induction periods with one appropriate body, by how they stand.
+    public struct ByAppropriateBody: Hashable, Sendable {
+        public let name: String
+        public let periods: Int
+        public let open: Int
+        public let passed: Int
+        public let failed: Int
+        public let released: Int
+    }
+
+    /// A month's (or a run's) files and rows of one submission kind.
+    public struct Submissions: Hashable, Sendable {
+        /// `YYYY-MM`, or the submitter kind in a run report.
+        public let group: String
+        public let kind: String
+        public let files: Int
+        public let refused: Int
+        public let rows: Int
+        public let rejected: Int
+        public let warnings: Int
+    }
+
+    /// One file of a run, for the slowest-files table (no file name: it may name a person).
+    public struct FileTiming: Hashable, Sendable {
+        public let submitter: String
+        public let kind: String
+        public let rows: Int
+        public let milliseconds: Int
+    }
+
+    public struct Run: Hashable, Sendable {
+        public let id: String
+        public let asOf: String
+        public let milliseconds: Int?
+    }
+}
+
+extension StoreTransaction {
+    /// A single count.
+    public func count(_ sql: String, _ arguments: [any DatabaseValueConvertible & Sendable] = []) throws -> Int {
+        try Int.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) ?? 0
+    }
+
+    /// Labelled counts from a query selecting (label, count).
+    public func counts(_ sql: String, _ arguments: [any DatabaseValueConvertible & Sendable] = []) throws -> [Statistics.Count] {
+        try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map {
+            Statistics.Count(label: ($0[0] as String?) ?? "", count: $0[1])
+        }
+    }
+
+    public func periodsByAppropriateBody() throws -> [Statistics.ByAppropriateBody] {
+        try Row.fetchAll(db, sql: """
+            SELECT ab.name, count(*), sum(p.end_date IS NULL), sum(p.outcome = 'pass'), sum(p.outcome = 'fail'),
+                   sum(p.end_date IS NOT NULL AND p.outcome IS NULL)
+            FROM induction_periods p JOIN appropriate_bodies ab ON ab.id = p.appropriate_body_id
+            GROUP BY ab.id ORDER BY ab.name
+            """).map { Statistics.ByAppropriateBody(name: $0[0], periods: $0[1], open: $0[2], passed: $0[3], failed: $0[4], released: $0[5]) }
+    }
+
+    /// Files and rows by month and kind (`from`/`to` bound the as-of dates, inclusive).
+    public func submissionsByMonth(from: Day?, to: Day?) throws -> [Statistics.Submissions] {
+        try submissions(group: "substr(s.as_of, 1, 7)", filter: "s.as_of >= ? AND s.as_of <= ?",
+                        [from?.iso ?? "0000-00-00", to?.iso ?? "9999-99-99"])
+    }
+
+    /// Files and rows of one run by submitter kind and submission kind.
+    public func submissions(ofRun runID: String) throws -> [Statistics.Submissions] {
+        try submissions(group: "s.submitter_kind", filter: "s.run_id = ?", [runID])
+    }
+
+    private func submissions(group: String, filter: String, _ arguments: [String]) throws -> [Statistics.Submissions] {
+        try Row.fetchAll(db, sql: """
+            SELECT \(group), coalesce(s.kind, 'unknown'), count(*), sum(s.status = 'refused'), sum(s.rows_total),
+                   sum(s.rows_rejected), sum(coalesce(w.rows, 0))
+            FROM submissions s
+            LEFT JOIN (SELECT submission_id, count(*) AS rows FROM row_verdicts WHERE warning_codes <> ''
+                       GROUP BY submission_id) w ON w.submission_id = s.id
+            WHERE \(filter)
+            GROUP BY 1, 2 ORDER BY 1, 2
+            """, arguments: StatementArguments(arguments)).map {
+            Statistics.Submissions(group: $0[0], kind: $0[1], files: $0[2], refused: $0[3], rows: $0[4], rejected: $0[5], warnings: $0[6])
+        }
+    }
+
+    /// How often each code rejected a row, most frequent first (in one run, or overall).
+    public func rejectionCodes(ofRun runID: String?) throws -> [Statistics.Count] {
+        var counts: [String: Int] = [:]
+        let rows = try String.fetchCursor(db, sql: """
+            SELECT v.error_codes FROM row_verdicts v JOIN submissions s ON s.id = v.submission_id
+            WHERE v.error_codes <> '' AND (? IS NULL OR s.run_id = ?)
+            """, arguments: [runID, runID])
+        while let codes = try rows.next() {
+            for code in codes.split(separator: " ") { counts[String(code), default: 0] += 1 }
+        }
+        return counts.map { Statistics.Count(label: $0.key, count: $0.value) }
+            .sorted { ($0.count, $1.label) > ($1.count, $0.label) }
+    }
+
+    public func slowestFiles(ofRun runID: String, limit: Int) throws -> [Statistics.FileTiming] {
+        try Row.fetchAll(db, sql: """
+            SELECT submitter_kind || ':' || submitter_id, coalesce(kind, 'unknown'), rows_total, coalesce(duration_ms, 0)
+            FROM submissions WHERE run_id = ? AND status = 'processed' ORDER BY duration_ms DESC, id LIMIT ?
+            """, arguments: [runID, limit]).map { Statistics.FileTiming(submitter: $0[0], kind: $0[1], rows: $0[2], milliseconds: $0[3]) }
+    }
+
+    public func run(_ id: String) throws -> Statistics.Run? {
+        try Row.fetchOne(db, sql: "SELECT id, as_of, duration_ms FROM runs WHERE id = ?", arguments: [id]).map {
+            Statistics.Run(id: $0[0], asOf: $0[1], milliseconds: $0[2])
+        }
+    }
+
+    public func runs() throws -> [Statistics.Run] {
+        try Row.fetchAll(db, sql: "SELECT id, as_of, duration_ms FROM runs ORDER BY id").map {
+            Statistics.Run(id: $0[0], asOf: $0[1], milliseconds: $0[2])
+        }
+    }
+
+    /// Days from each ECT's first school start to their first claim by an appropriate body.
+    public func daysFromSchoolStartToClaim() throws -> [Int] {
+        try Row.fetchAll(db, sql: """
+            SELECT r.first_start, e.first_claim
+            FROM (SELECT trn, min(start_date) AS first_start FROM school_registrations WHERE role = 'ect' GROUP BY trn) r
+            JOIN (SELECT trn, min(as_of) AS first_claim FROM events WHERE name = 'induction-period.opened' GROUP BY trn) e
+              USING (trn)
+            """).compactMap { row in
+            guard let start = Day(iso: row[0] as String), let claim = Day(iso: row[1] as String) else { return nil }
+            return claim.ordinal - start.ordinal
+        }.sorted()
+    }
+}
