@@ -15,5 +15,5 @@ struct ECTBatch: ParsableCommand {
             73 an output could not be written; 74 the store failed; 75 another run holds \
             the lock; 78 configuration missing (no reference data, no TRS extract).
             """,
-        subcommands: [Run.self, Validate.self, LoadReference.self])
+        subcommands: [Run.self, Validate.self, Report.self, LoadReference.self])
 }

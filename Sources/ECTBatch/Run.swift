@@ -11,7 +11,7 @@ struct Run: ParsableCommand {
             appropriate bodies; by submitter id, arrival time, name), one transaction per file, \
             writes a result file per input to outbox/, moves inputs to archive/ with date of \
             birth and national insurance number removed (refused files go to quarantine/), and \
-            writes reports/runs/<run-id>/summary.json.
+            writes the run's report to reports/runs/<run-id>/ and refreshes reports/latest/.
 
             Files whose names start with '.' or end with .part, .partial or .tmp are uploads in \
             progress and are left for the next run; so are files modified within --settle seconds.
@@ -28,8 +28,12 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Leave files modified less than this many seconds ago for the next run.", valueName: "seconds"))
     var settle = 0
 
+    @Option(name: .customLong("suppress-below"), help: ArgumentHelp("In the reports, show counts from 1 to N-1 as 'c' (0: off).", valueName: "n"))
+    var suppressBelow = 0
+
     func validate() throws {
         if settle < 0 { throw ValidationError("--settle must be zero or more seconds.") }
+        if suppressBelow < 0 { throw ValidationError("--suppress-below must be zero or more.") }
     }
 
     func run() throws {
@@ -37,7 +41,8 @@ struct Run: ParsableCommand {
         let asOf = self.asOf ?? Day.today
         var job = BatchRun(options: .init(root: common.dataRoot, trsPath: trs, asOf: asOf, settleSeconds: settle,
                                           runID: Self.runID(),
-                                          killAfterRows: ProcessInfo.processInfo.environment["ECT_BATCH_KILL_AFTER_ROWS"].flatMap { Int($0) }),
+                                          killAfterRows: ProcessInfo.processInfo.environment["ECT_BATCH_KILL_AFTER_ROWS"].flatMap { Int($0) },
+                                          suppressBelow: suppressBelow),
                            logger: logger)
         if isatty(2) == 1 {
             job.progress = { done, total in
@@ -59,7 +64,7 @@ struct Run: ParsableCommand {
             Run \(summary.runID) (as of \(asOf.iso)): \(summary.files.count) files, \
             \(summary.accepted) rows accepted, \(summary.rejected) rejected; \
             \(refused) files refused, \(quarantined) quarantined, \(reissued) re-issued.
-            Results: \(common.dataRoot.outbox)/  Summary: \(common.dataRoot.reports)/runs/\(summary.runID)/summary.json
+            Results: \(common.dataRoot.outbox)/  Reports: \(common.dataRoot.reports)/runs/\(summary.runID)/ and \(common.dataRoot.reports)/latest/
             """)
     }
 

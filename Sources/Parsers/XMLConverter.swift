@@ -25,6 +25,11 @@ enum XMLConverter {
         if try declaresDocumentType(try bytes()) {
             throw ParseError(.xmlDoctype, "The XML has a document type declaration (<!DOCTYPE …>), which is not accepted. Remove it: submissions need no DTD or entities.")
         }
+        // FoundationXML crashes on a processing instruction without data, so none is
+        // accepted but the XML declaration at the start.
+        if let line = try firstProcessingInstructionLine(try bytes()) {
+            throw ParseError(.xmlInvalid, "The XML has a processing instruction (<?…?>) other than the XML declaration at its start. Remove it.", line: line)
+        }
         // FoundationXML traps on text that is not UTF-8 (in a comment, for one), so the
         // whole file is checked first.
         if let line = try firstInvalidUTF8Line(try bytes()) {
@@ -52,6 +57,30 @@ enum XMLConverter {
             throw ParseError(.xmlInvalid, "The file is not valid XML (\(detail.trimmingSpaces())). Check it with an XML validator, or send CSV.", line: parser.lineNumber)
         }
         return Converted(path: path, kind: delegate.kind, keys: delegate.keys)
+    }
+
+    /// The line of the first `<?` that is not the XML declaration at the very start (after
+    /// a byte order mark), or `nil` when there is none.
+    static func firstProcessingInstructionLine(_ stream: ByteStream) throws(ParseError) -> Int? {
+        var line = 1
+        var offset = 0
+        var previous: UInt8 = 0
+        var start = 0
+        if try stream.prefix(3) == [0xEF, 0xBB, 0xBF] { stream.skip(3); start = 3 }
+        offset = start
+        while let byte = try stream.next() {
+            if byte == UInt8(ascii: "\n") { line += 1 }
+            if previous == UInt8(ascii: "<"), byte == UInt8(ascii: "?") {
+                let atStart = offset - 1 == start
+                let declaration = try stream.prefix(4)
+                let isXMLDeclaration = declaration.count == 4 && declaration[0..<3].elementsEqual("xml".utf8)
+                    && [0x20, 0x09, 0x0A, 0x0D].contains(declaration[3])
+                if !(atStart && isXMLDeclaration) { return line }
+            }
+            previous = byte
+            offset += 1
+        }
+        return nil
     }
 
     /// The line of the first byte sequence that is not UTF-8, or `nil` when all of it is.

@@ -21,10 +21,13 @@ public struct BatchRun {
         /// Testing only: the process kills itself (SIGKILL) after validating this many
         /// rows in all, in the middle of a file's transaction, to prove crash safety.
         public var killAfterRows: Int?
+        /// Counts from 1 to this minus one are shown as `c` in the reports (0: off).
+        public var suppressBelow: Int
 
         public init(root: DataRoot, trsPath: String? = nil, asOf: Day, settleSeconds: Int = 0, runID: String,
-                    killAfterRows: Int? = nil) {
+                    killAfterRows: Int? = nil, suppressBelow: Int = 0) {
             self.killAfterRows = killAfterRows
+            self.suppressBelow = suppressBelow
             self.root = root
             self.trsPath = trsPath
             self.asOf = asOf
@@ -99,7 +102,13 @@ public struct BatchRun {
             try store.checkpoint()
         } catch { throw .store(String(describing: error)) }
         if let failure { throw failure }
-        do { try RunSummaryWriter.write(summary, to: root.reports + "/runs/" + options.runID) } catch { throw .output(error) }
+        do {
+            try ReportBuilder(store: store).write(root: root, runs: [options.runID], suppressBelow: options.suppressBelow)
+        } catch let error as OutputError {
+            throw .output(error)
+        } catch {
+            throw .store(String(describing: error))
+        }
         logger.info("run \(options.runID): \(summary.files.count) files, \(summary.accepted) rows accepted, \(summary.rejected) rejected, \(summary.milliseconds) ms")
         return summary
     }

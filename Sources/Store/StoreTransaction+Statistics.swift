@@ -54,15 +54,22 @@ extension StoreTransaction {
 
     /// Labelled counts from a query selecting (label, count).
     public func counts(_ sql: String, _ arguments: [any DatabaseValueConvertible & Sendable] = []) throws -> [Statistics.Count] {
-        try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map {
-            Statistics.Count(label: ($0[0] as String?) ?? "", count: $0[1])
+        try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+            let label: String
+            switch (row[0] as DatabaseValue).storage {
+            case .string(let text): label = text
+            case .int64(let number): label = String(number)
+            case .double(let number): label = String(number)
+            case .null, .blob: label = ""
+            }
+            return Statistics.Count(label: label, count: row[1] as Int? ?? 0)
         }
     }
 
     public func periodsByAppropriateBody() throws -> [Statistics.ByAppropriateBody] {
         try Row.fetchAll(db, sql: """
-            SELECT ab.name, count(*), sum(p.end_date IS NULL), sum(p.outcome = 'pass'), sum(p.outcome = 'fail'),
-                   sum(p.end_date IS NOT NULL AND p.outcome IS NULL)
+            SELECT ab.name, count(*), sum(p.end_date IS NULL), sum(coalesce(p.outcome = 'pass', 0)),
+                   sum(coalesce(p.outcome = 'fail', 0)), sum(p.end_date IS NOT NULL AND p.outcome IS NULL)
             FROM induction_periods p JOIN appropriate_bodies ab ON ab.id = p.appropriate_body_id
             GROUP BY ab.id ORDER BY ab.name
             """).map { Statistics.ByAppropriateBody(name: $0[0], periods: $0[1], open: $0[2], passed: $0[3], failed: $0[4], released: $0[5]) }

@@ -119,6 +119,23 @@ struct FuzzRegressionTests {
         (Array(("a" + String(repeating: "é", count: 40_000)).utf8), nil),
     ]
 
+    @Test("XML with an empty processing instruction is refused, not a crash")
+    func emptyProcessingInstruction() throws {
+        let input = try #require(FileManager.default.contents(atPath: Self.folder + "/xml-empty-processing-instruction.bin"))
+        let path = FileManagerShim.write("", name: "p.xml")
+        try Data(input.dropFirst()).write(to: URL(fileURLWithPath: path))
+        #expect { try SubmissionReader(path: path) } throws: { ($0 as? ParseError)?.code == .xmlInvalid }
+    }
+
+    @Test("only the XML declaration at the start may use <?", arguments: [
+        ("<?xml version=\"1.0\"?><submission/>", nil as Int?), ("<submission/>", nil),
+        (" <?xml version=\"1.0\"?><submission/>", 1), ("<?xml version=\"1.0\"?>\n<?pi data?><submission/>", 2),
+        ("<?xmlfoo?><submission/>", 1), ("<submission>\n<!-- <? -->\n</submission>", 2),
+    ])
+    func processingInstructions(_ text: String, _ line: Int?) throws {
+        #expect(try XMLConverter.firstProcessingInstructionLine(ByteStream(bytes: Array(text.utf8))) == line)
+    }
+
     @Test("the UTF-8 check finds the line of the first bad byte, across buffer boundaries", arguments: utf8Cases)
     func utf8Lines(_ bytes: [UInt8], _ line: Int?) throws {
         #expect(try XMLConverter.firstInvalidUTF8Line(ByteStream(bytes: bytes)) == line)

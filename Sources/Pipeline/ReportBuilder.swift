@@ -1,0 +1,256 @@
+import Domain
+import Reports
+import Store
+
+/// Builds the statistics reports from the store: a report per run and the cumulative
+/// programme report. Everything comes from the store, so `ect-batch report` rebuilds
+/// exactly what the runs wrote.
+public struct ReportBuilder {
+    let store: Store
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    /// Writes `reports/runs/<run-id>/` for the runs named and refreshes `reports/latest/`.
+    public func write(root: DataRoot, runs: [String], from: Day? = nil, to: Day? = nil, suppressBelow: Int = 0) throws {
+        for run in runs {
+            try ReportWriter.write(try runReport(run).suppressing(below: suppressBelow), to: root.reports + "/runs/" + run)
+        }
+        try ReportWriter.write(try programmeReport(from: from, to: to).suppressing(below: suppressBelow), to: root.reports + "/latest")
+    }
+
+    // MARK: The run
+
+    public func runReport(_ runID: String) throws -> Report {
+        try store.read { tx in
+            let run = try tx.run(runID)
+            let groups = try tx.submissions(ofRun: runID)
+            let rows = groups.reduce(0) { $0 + $1.rows }, rejected = groups.reduce(0) { $0 + $1.rejected }
+            let seconds = Double(run?.milliseconds ?? 0) / 1000
+            var report = Report(title: "ECTBatch run \(runID)", subtitle: "Run as of \(run?.asOf ?? "?")")
+            report.headlines = [
+                .init("files", "files", .count(groups.reduce(0) { $0 + $1.files })),
+                .init("rows", "rows", .count(rows)),
+                .init("accepted", "rows accepted", .count(rows - rejected)),
+                .init("rejected", "rows rejected", .count(rejected)),
+                .init("warnings", "rows with warnings", .count(groups.reduce(0) { $0 + $1.warnings })),
+                .init("seconds", "seconds", .number(seconds, decimals: 2)),
+                .init("rowsPerSecond", "rows a second", .number(seconds > 0 ? Double(rows) / seconds : 0, decimals: 0)),
+            ]
+            report.sections.append(filesAndRows(groups, firstColumn: "Submitter kind", id: "files-and-rows",
+                                                question: "How many files and rows of each kind came in, and how many rows were rejected?"))
+            report.sections.append(codes(try tx.rejectionCodes(ofRun: runID), id: "rejection-codes",
+                                         question: "Why were rows rejected? The most frequent codes first; a row can have several."))
+            let refused = try tx.counts("""
+                SELECT refusal_code, count(*) FROM submissions WHERE run_id = ? AND status = 'refused' GROUP BY 1 ORDER BY 2 DESC, 1
+                """, [runID])
+            report.sections.append(.init(title: "Files refused whole", question: "Which files could not be processed at all, and why?",
+                                         table: .init(id: "refused-files", columns: ["Code", "Files"],
+                                                      rows: refused.map { [.text($0.label), .count($0.count)] })))
+            let slowest = try tx.slowestFiles(ofRun: runID, limit: 10)
+            report.sections.append(.init(
+                title: "Slowest files", question: "Which files took longest to process (validation, store and result file)?",
+                table: .init(id: "slowest-files", columns: ["Submitter", "Kind", "Rows", "Milliseconds"],
+                             rows: slowest.map { [.text($0.submitter), .text($0.kind), .count($0.rows), .number(Double($0.milliseconds), decimals: 0)] })))
+            return report
+        }
+    }
+
+    // MARK: The programme
+
+    public func programmeReport(from: Day?, to: Day?) throws -> Report {
+        try store.read { tx in
+            let range = [from.map { "from \($0.iso)" }, to.map { "to \($0.iso)" }].compactMap { $0 }.joined(separator: " ")
+            var report = Report(title: "Early career teachers: the programme so far",
+                                subtitle: "Cumulative, from the store" + (range.isEmpty ? "" : "; activity \(range)"))
+            report.headlines = [
+                .init("ectsRegistered", "ECTs registered at schools", .count(try tx.count("SELECT count(DISTINCT trn) FROM school_registrations WHERE role = 'ect'"))),
+                .init("mentorsRegistered", "mentors registered", .count(try tx.count("SELECT count(DISTINCT trn) FROM school_registrations WHERE role = 'mentor'"))),
+                .init("ectsClaimed", "ECTs claimed by appropriate bodies", .count(try tx.count("SELECT count(DISTINCT trn) FROM induction_periods"))),
+                .init("inInduction", "in induction now", .count(try tx.count("SELECT count(*) FROM induction_periods WHERE end_date IS NULL"))),
+                .init("passed", "passed", .count(try tx.count("SELECT count(*) FROM induction_periods WHERE outcome = 'pass'"))),
+                .init("failed", "failed", .count(try tx.count("SELECT count(*) FROM induction_periods WHERE outcome = 'fail'"))),
+                .init("released", "released (periods)", .count(try tx.count("SELECT count(*) FROM induction_periods WHERE end_date IS NOT NULL AND outcome IS NULL"))),
+                .init("nameWarnings", "name corrections unlike TRS", .count(try tx.count("SELECT count(*) FROM row_verdicts WHERE warning_codes LIKE '%name.differs-from-trs%'"))),
+            ]
+            report.sections.append(runsSection(try tx.runs().suffix(30), tx))
+            report.sections.append(try activity(tx, from: from, to: to))
+            report.sections.append(byAppropriateBody(try tx.periodsByAppropriateBody()))
+            report.sections.append(try byProgramme(tx))
+            report.sections.append(try byStartTerm(tx))
+            report.sections.append(try extensions(tx))
+            report.sections.append(daysToClaim(try tx.daysFromSchoolStartToClaim()))
+            let months = try tx.submissionsByMonth(from: from, to: to)
+            report.sections.append(filesAndRows(months, firstColumn: "Month", id: "rejection-rates",
+                                                question: "What share of rows was rejected, by month and by kind?"))
+            report.sections.append(codes(try tx.rejectionCodes(ofRun: nil), id: "rejection-codes-all",
+                                         question: "Across all runs, why are rows rejected? The most frequent codes first."))
+            return report
+        }
+    }
+
+    // MARK: Sections
+
+    func filesAndRows(_ groups: [Statistics.Submissions], firstColumn: String, id: String, question: String) -> Report.Section {
+        let rows: [[Report.Cell]] = groups.map { g in
+            [.text(g.group), .text(g.kind), .count(g.files), .count(g.refused), .count(g.rows), .count(g.rows - g.rejected),
+             .count(g.rejected), .count(g.warnings), g.rows > 0 ? .percent(Double(g.rejected) / Double(g.rows)) : .none]
+        }
+        let chart = Report.Chart(
+            style: .horizontalBars, categoryLabel: firstColumn, valueLabel: "rows",
+            caption: "Rows accepted and rejected, by \(firstColumn.lowercased()) and kind (count of rows).",
+            series: ["accepted", "rejected"],
+            points: groups.map { ("\($0.group) \($0.kind)", [Double($0.rows - $0.rejected), Double($0.rejected)]) })
+        return .init(title: id == "files-and-rows" ? "Files and rows" : "Rejection rates", question: question, chart: chart,
+                     table: .init(id: id, columns: [firstColumn, "Kind", "Files", "Files refused", "Rows", "Accepted", "Rejected",
+                                                    "With warnings", "Rejection rate"], rows: rows))
+    }
+
+    func codes(_ counts: [Statistics.Count], id: String, question: String) -> Report.Section {
+        let total = counts.reduce(0) { $0 + $1.count }
+        let top = Array(counts.prefix(15))
+        return .init(
+            title: "Rejection codes", question: question,
+            chart: .init(style: .horizontalBars, categoryLabel: "Code", valueLabel: "rows with this code",
+                         caption: "The most frequent rejection codes (count of rows).", series: ["rows"],
+                         points: top.map { ($0.label, [Double($0.count)]) }),
+            table: .init(id: id, columns: ["Code", "Rows", "Share of rejections"],
+                         rows: counts.map { [.text($0.label), .count($0.count), .percent(Double($0.count) / Double(max(total, 1)))] }))
+    }
+
+    func runsSection(_ runs: ArraySlice<Statistics.Run>, _ tx: StoreTransaction) -> Report.Section {
+        let figures = runs.map { run -> (Statistics.Run, Int, Int) in
+            let groups = (try? tx.submissions(ofRun: run.id)) ?? []
+            return (run, groups.reduce(0) { $0 + $1.rows - $1.rejected }, groups.reduce(0) { $0 + $1.rejected })
+        }
+        return .init(
+            title: "Runs", question: "How many rows did each recent run accept and reject?",
+            chart: .init(style: .columns, categoryLabel: "Run (as-of date)", valueLabel: "rows",
+                         caption: "Rows accepted and rejected in each of the last 30 runs (count of rows).",
+                         series: ["accepted", "rejected"],
+                         points: figures.map { ($0.0.asOf, [Double($0.1), Double($0.2)]) }),
+            table: .init(id: "runs", columns: ["Run", "As of", "Accepted", "Rejected", "Seconds"],
+                         rows: figures.map { [.text($0.0.id), .text($0.0.asOf), .count($0.1), .count($0.2),
+                                              .number(Double($0.0.milliseconds ?? 0) / 1000, decimals: 2)] }))
+    }
+
+    func activity(_ tx: StoreTransaction, from: Day?, to: Day?) throws -> Report.Section {
+        let names = [("induction-period.opened", "Claims"), ("induction-period.closed", "Releases"),
+                     ("induction-period.passed", "Passes"), ("induction-period.failed", "Fails")]
+        let counts = try tx.counts("""
+            SELECT substr(as_of, 1, 7) || ' ' || name, count(*) FROM events
+            WHERE name IN ('induction-period.opened', 'induction-period.closed', 'induction-period.passed', 'induction-period.failed')
+              AND as_of >= ? AND as_of <= ? GROUP BY 1 ORDER BY 1
+            """, [from?.iso ?? "0000-00-00", to?.iso ?? "9999-99-99"])
+        var byMonth: [String: [String: Int]] = [:]
+        for count in counts {
+            let parts = count.label.split(separator: " ")
+            byMonth[String(parts[0]), default: [:]][String(parts[1])] = count.count
+        }
+        let months = byMonth.keys.sorted()
+        return .init(
+            title: "Claims, releases, passes and fails by month",
+            question: "How much induction activity did appropriate bodies record each month (by the run's as-of date)?",
+            chart: .init(style: .columns, categoryLabel: "Month", valueLabel: "teachers",
+                         caption: "Claims, releases, passes and fails recorded per month (count of teachers).",
+                         series: names.map(\.1),
+                         points: months.map { month in (month, names.map { Double(byMonth[month]?[$0.0] ?? 0) }) }),
+            table: .init(id: "activity-by-month", columns: ["Month"] + names.map(\.1),
+                         rows: months.map { month in [.text(month)] + names.map { .count(byMonth[month]?[$0.0] ?? 0) } }))
+    }
+
+    func byAppropriateBody(_ bodies: [Statistics.ByAppropriateBody]) -> Report.Section {
+        .init(title: "By appropriate body", question: "How many induction periods has each appropriate body recorded, and how do they stand?",
+              chart: .init(style: .horizontalBars, categoryLabel: "Appropriate body", valueLabel: "induction periods",
+                           caption: "Open and closed induction periods by appropriate body (count of periods).",
+                           series: ["open", "passed", "failed", "released"],
+                           points: bodies.map { ($0.name, [Double($0.open), Double($0.passed), Double($0.failed), Double($0.released)]) }),
+              table: .init(id: "by-appropriate-body", columns: ["Appropriate body", "Periods", "Open", "Passed", "Failed", "Released"],
+                           rows: bodies.map { [.text($0.name), .count($0.periods), .count($0.open), .count($0.passed), .count($0.failed), .count($0.released)] }))
+    }
+
+    func byProgramme(_ tx: StoreTransaction) throws -> Report.Section {
+        let periods = try tx.counts("SELECT programme, count(*) FROM induction_periods GROUP BY 1 ORDER BY 1")
+        let open = try tx.counts("SELECT programme, count(*) FROM induction_periods WHERE end_date IS NULL GROUP BY 1 ORDER BY 1")
+        let registered = try tx.counts("""
+            SELECT coalesce(training_programme, 'not given'), count(*) FROM school_registrations WHERE role = 'ect' GROUP BY 1 ORDER BY 1
+            """)
+        let labels = Array(Set(periods.map(\.label) + registered.map(\.label))).sorted()
+        func value(_ list: [Statistics.Count], _ label: String) -> Int { list.first { $0.label == label }?.count ?? 0 }
+        return .init(
+            title: "By training programme",
+            question: "How are ECTs trained: the programme appropriate bodies claimed them on, and the one schools registered?",
+            table: .init(id: "by-programme", columns: ["Programme", "Induction periods", "Open now", "School registrations"],
+                         rows: labels.map { [.text($0), .count(value(periods, $0)), .count(value(open, $0)), .count(value(registered, $0))] }))
+    }
+
+    /// Autumn (September–December), spring (January–April), summer (May–August).
+    static func term(of day: Day) -> (order: Int, label: String) {
+        let (year, month, _) = day.components
+        let start = month >= 9 ? year : year - 1
+        let academic = "\(start)/\(String(start + 1).suffix(2))"
+        switch month {
+        case 9...12: return (start * 3, "autumn \(academic)")
+        case 1...4: return (start * 3 + 1, "spring \(academic)")
+        default: return (start * 3 + 2, "summer \(academic)")
+        }
+    }
+
+    func byStartTerm(_ tx: StoreTransaction) throws -> Report.Section {
+        var terms: [Int: (String, Int)] = [:]
+        for count in try tx.counts("SELECT start_date, count(*) FROM induction_periods GROUP BY 1") {
+            guard let day = Day(iso: count.label) else { continue }
+            let term = Self.term(of: day)
+            terms[term.order, default: (term.label, 0)].1 += count.count
+        }
+        let ordered = terms.keys.sorted().map { terms[$0]! }
+        return .init(
+            title: "By start term", question: "In which term did induction periods start?",
+            chart: .init(style: .columns, categoryLabel: "Term", valueLabel: "periods",
+                         caption: "Induction periods by the term they started in (count of periods).", series: ["periods"],
+                         points: ordered.map { ($0.0, [Double($0.1)]) }),
+            table: .init(id: "by-start-term", columns: ["Term", "Induction periods"], rows: ordered.map { [.text($0.0), .count($0.1)] }))
+    }
+
+    func extensions(_ tx: StoreTransaction) throws -> Report.Section {
+        let distribution = try tx.counts("SELECT terms_tenths, count(*) FROM extensions GROUP BY terms_tenths ORDER BY terms_tenths")
+        let teachers = try tx.count("SELECT count(DISTINCT trn) FROM extensions")
+        let total = try tx.count("SELECT coalesce(sum(terms_tenths), 0) FROM extensions")
+        var rows: [[Report.Cell]] = distribution.map { count in
+            [.text(Terms(tenths: Int(count.label) ?? 0).description + " terms"), .count(count.count)]
+        }
+        rows.append([.text("teachers with an extension"), .count(teachers)])
+        rows.append([.text("terms in all"), .number(Double(total) / 10, decimals: 1)])
+        return .init(
+            title: "Extensions", question: "How many teachers have had their induction extended, and by how much?",
+            chart: .init(style: .columns, categoryLabel: "Length of extension (terms)", valueLabel: "extensions",
+                         caption: "Extensions by their number of terms (count of extensions).", series: ["extensions"],
+                         points: distribution.map { (Terms(tenths: Int($0.label) ?? 0).description, [Double($0.count)]) }),
+            table: .init(id: "extensions", columns: ["Extension", "Count"], rows: rows))
+    }
+
+    func daysToClaim(_ days: [Int]) -> Report.Section {
+        func quantile(_ q: Double) -> Report.Cell {
+            guard !days.isEmpty else { return .none }
+            let position = q * Double(days.count - 1)
+            let lower = Int(position), upper = min(lower + 1, days.count - 1)
+            return .number(Double(days[lower]) + (Double(days[upper] - days[lower])) * (position - Double(lower)), decimals: 1)
+        }
+        let buckets: [(String, ClosedRange<Int>)] = [
+            ("claimed before school start", Int.min...(-1)), ("0–30 days", 0...30), ("31–60 days", 31...60),
+            ("61–90 days", 61...90), ("91–180 days", 91...180), ("181–365 days", 181...365), ("over a year", 366...Int.max),
+        ]
+        let counts = buckets.map { bucket in (bucket.0, days.filter { bucket.1.contains($0) }.count) }
+        return .init(
+            title: "Days from school start to claim",
+            question: "How long after an ECT starts at a school does an appropriate body claim them?",
+            chart: .init(style: .columns, categoryLabel: "Days from school start date to the first claim", valueLabel: "ECTs",
+                         caption: "ECTs by days from their first school start date to their first claim (count of ECTs).",
+                         series: ["ECTs"], points: counts.map { ($0.0, [Double($0.1)]) }),
+            table: .init(id: "days-to-claim", columns: ["Measure", "Value"],
+                         rows: [[.text("ECTs registered and claimed"), .count(days.count)], [.text("lower quartile (days)"), quantile(0.25)],
+                                [.text("median (days)"), quantile(0.5)], [.text("upper quartile (days)"), quantile(0.75)]]
+                             + counts.map { [.text($0.0), .count($0.1)] }))
+    }
+}
