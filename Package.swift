@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Domain"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Rules", "Domain"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Parsers", "Domain"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Store", "Domain"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Store", "Domain", "Reports", "Parsers"], exclude: ["Golden"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Domain", "Store"]),
     ]
 )

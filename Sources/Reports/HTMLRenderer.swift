@@ -122,7 +122,7 @@ enum SVGChart {
 
     static func bars(_ chart: Report.Chart) -> String {
         let series = max(1, chart.series.count)
-        let barHeight = 16.0, gap = 10.0, left = 190.0, width = 640.0, plot = width - left - 60
+        let barHeight = 16.0, gap = 10.0, left = 240.0, width = 680.0, plot = width - left - 60
         let rowHeight = barHeight * Double(series) + gap
         let top = chart.series.count > 1 ? 30.0 : 10.0
         let height = top + rowHeight * Double(chart.points.count) + 40
@@ -131,7 +131,7 @@ enum SVGChart {
         svg += legend(chart, x: left)
         for (row, point) in chart.points.enumerated() {
             let y = top + Double(row) * rowHeight
-            svg += "<text x=\"\(Int(left - 8))\" y=\"\(Int(y + barHeight * Double(series) / 2 + 4))\" text-anchor=\"end\">\(HTMLRenderer.escape(String(point.label.prefix(30))))</text>\n"
+            svg += "<text x=\"\(Int(left - 8))\" y=\"\(Int(y + barHeight * Double(series) / 2 + 4))\" text-anchor=\"end\">\(HTMLRenderer.escape(String(point.label.prefix(36))))</text>\n"
             for (index, value) in point.values.enumerated() {
                 let length = plot * value / maximum
                 let barY = y + Double(index) * barHeight
@@ -149,10 +149,10 @@ enum SVGChart {
 
     static func columns(_ chart: Report.Chart) -> String {
         let series = max(1, chart.series.count)
-        let left = 60.0, plotHeight = 220.0, top = chart.series.count > 1 ? 34.0 : 14.0
+        let left = 60.0, plotHeight = 220.0, top = chart.series.count > 1 ? 34.0 : 14.0, labelRoom = 90.0
         let slot = max(28.0, Double(series) * 14.0 + 10)
         let width = max(360.0, left + slot * Double(chart.points.count) + 20)
-        let height = top + plotHeight + 70
+        let height = top + plotHeight + labelRoom
         let maximum = niceMaximum(chart.points.flatMap(\.values).max() ?? 0)
         let barWidth = (slot - 8) / Double(series)
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" aria-label=\"\(HTMLRenderer.escape(chart.caption))\">\n"
@@ -170,7 +170,7 @@ enum SVGChart {
                 let h = plotHeight * value / maximum
                 svg += "<rect x=\"\(Report.Cell.format(x + Double(index) * barWidth, 1))\" y=\"\(Report.Cell.format(baseY - h, 1))\" width=\"\(Report.Cell.format(barWidth - 1, 1))\" height=\"\(Report.Cell.format(h, 1))\" fill=\"\(colours[index % colours.count])\"><title>\(HTMLRenderer.escape(point.label)): \(label(value))</title></rect>\n"
             }
-            svg += "<text x=\"\(Int(x + slot / 2 - 4))\" y=\"\(Int(baseY + 14))\" text-anchor=\"end\" transform=\"rotate(-40 \(Int(x + slot / 2 - 4)) \(Int(baseY + 14)))\">\(HTMLRenderer.escape(String(point.label.prefix(12))))</text>\n"
+            svg += "<text x=\"\(Int(x + slot / 2 - 4))\" y=\"\(Int(baseY + 14))\" text-anchor=\"end\" transform=\"rotate(-40 \(Int(x + slot / 2 - 4)) \(Int(baseY + 14)))\">\(HTMLRenderer.escape(String(point.label.prefix(16))))</text>\n"
         }
         svg += "<line x1=\"\(Int(left))\" y1=\"\(Int(baseY))\" x2=\"\(Int(width - 10))\" y2=\"\(Int(baseY))\" stroke=\"#505a5f\"/>\n"
         svg += "<text x=\"14\" y=\"\(Int(top + plotHeight / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(Int(top + plotHeight / 2)))\">\(HTMLRenderer.escape(chart.valueLabel))</text>\n"

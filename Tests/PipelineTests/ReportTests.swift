@@ -1,0 +1,99 @@
+import Domain
+import Parsers
+import Foundation
+import Testing
+@testable import Pipeline
+import Reports
+import Store
+
+/// The statistics reports on the sample world, as of 2026-11-20.
+@Suite("Statistics reports")
+struct ReportTests {
+    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden").path
+
+    /// The sample world after one run, with timings pinned so that reports are repeatable.
+    static func world() throws -> SampleWorld {
+        let world = try SampleWorld()
+        _ = try world.run(runID: "golden")
+        let store = try Store(path: world.root.store)
+        try store.write { tx in
+            _ = try tx.rows("UPDATE runs SET duration_ms = 1500")
+            _ = try tx.rows("UPDATE submissions SET duration_ms = id")
+        }
+        try ReportBuilder(store: store).write(root: world.root, runs: ["golden"])
+        return world
+    }
+
+    @Test("CSV tables and summary.json match the golden files", arguments: ["latest", "runs/golden"])
+    func golden(_ folder: String) throws {
+        let world = try Self.world()
+        let written = try world.files(under: world.root.reports + "/" + folder).filter { !$0.key.hasSuffix(".html") }
+        let goldenFolder = Self.golden + "/" + folder.replacingOccurrences(of: "runs/", with: "run-")
+        if ProcessInfo.processInfo.environment["ECT_RECORD_GOLDEN"] == "1" {
+            try? FileManager.default.removeItem(atPath: goldenFolder)
+            try FileManager.default.createDirectory(atPath: goldenFolder, withIntermediateDirectories: true)
+            for (name, data) in written { try data.write(to: URL(fileURLWithPath: goldenFolder + "/" + name)) }
+        }
+        let expected = try FileManager.default.contentsOfDirectory(atPath: goldenFolder)
+        #expect(Set(written.keys) == Set(expected))
+        for name in expected {
+            let want = FileManager.default.contents(atPath: goldenFolder + "/" + name)
+            #expect(written[name] == want, "\(folder)/\(name) differs from its golden file (ECT_RECORD_GOLDEN=1 re-records)")
+        }
+    }
+
+    @Test("the HTML page holds every table and chart, and nothing that runs or loads")
+    func html() throws {
+        let world = try Self.world()
+        let html = try String(contentsOfFile: world.root.reports + "/latest/report.html", encoding: .utf8)
+        for id in ["runs", "activity-by-month", "by-appropriate-body", "by-programme", "by-start-term", "extensions",
+                   "days-to-claim", "rejection-rates", "rejection-codes-all"] {
+            #expect(html.contains("<section id=\"\(id)\">"), "\(id)")
+        }
+        #expect(html.components(separatedBy: "<svg ").count - 1 == 8)
+        #expect(html.components(separatedBy: "<figcaption>").count - 1 == 8)
+        #expect(!html.contains("<script"))
+        #expect(!html.contains(" src=") && !html.contains("<link"))
+        let run = try String(contentsOfFile: world.root.reports + "/runs/golden/report.html", encoding: .utf8)
+        for id in ["files-and-rows", "rejection-codes", "refused-files", "slowest-files"] {
+            #expect(run.contains("<section id=\"\(id)\">"), "\(id)")
+        }
+    }
+
+    @Test("no name, date of birth, NINO, email or TRN from the inputs appears under reports/")
+    func noPersonalData() throws {
+        let world = try Self.world()
+        let extract = try Parsers.TRSExtractReader.read(path: world.root.trs + "/trs.csv")
+        var needles = extract.records.flatMap { record in
+            [record.trn.description, record.lastName, record.nationalInsuranceNumber, record.dateOfBirth?.iso].compactMap { $0 }
+        }
+        needles += ["@stannes.sch.uk", "@riverside.org.uk", "@oakfield.org.uk", "Grace Mbeki"]
+        for (name, data) in try world.files(under: world.root.reports) {
+            let text = String(decoding: data, as: UTF8.self)
+            for needle in needles where text.contains(needle) {
+                Issue.record("reports/\(name) contains \(needle)")
+            }
+        }
+    }
+
+    @Test("small numbers are suppressed on request; zero and large counts are kept")
+    func suppression() throws {
+        let world = try Self.world()
+        let store = try Store(path: world.root.store)
+        try ReportBuilder(store: store).write(root: world.root, runs: [], suppressBelow: 5)
+        let csv = try String(contentsOfFile: world.root.reports + "/latest/by-appropriate-body.csv", encoding: .utf8)
+        #expect(csv == "Appropriate body,Periods,Open,Passed,Failed,Released\r\nCapital City Appropriate Body,c,c,0,0,c\r\nNorthern Lights Teaching School Hub,25,19,c,c,c\r\n")
+        let html = try String(contentsOfFile: world.root.reports + "/latest/report.html", encoding: .utf8)
+        #expect(!html.contains("aria-label=\"Open and closed induction periods"), "a suppressed table's chart is dropped")
+        let summary = try String(contentsOfFile: world.root.reports + "/latest/summary.json", encoding: .utf8)
+        #expect(summary.contains("\"passed\":\"c\""))
+    }
+
+    @Test("terms run autumn (September–December), spring (January–April), summer (May–August)", arguments: [
+        ("2025-09-01", "autumn 2025/26"), ("2025-12-31", "autumn 2025/26"), ("2026-01-05", "spring 2025/26"),
+        ("2026-04-30", "spring 2025/26"), ("2026-05-01", "summer 2025/26"), ("2026-08-31", "summer 2025/26"),
+    ])
+    func terms(_ day: String, _ label: String) {
+        #expect(ReportBuilder.term(of: Day(iso: day)!).label == label)
+    }
+}
