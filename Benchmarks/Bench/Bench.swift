@@ -20,6 +20,8 @@ struct Bench: ParsableCommand {
     var trust = false
     @Option(help: ArgumentHelp("Where to build the data root (default: a new temporary folder).", valueName: "dir"))
     var root: String?
+    @Flag(name: .customLong("generate-only"), help: "Write the data root (with reference data loaded) and stop, to profile or compare runs on it.")
+    var generateOnly = false
 
     func run() throws {
         let path = root ?? FileManager.default.temporaryDirectory.appendingPathComponent("ect-bench-\(UUID().uuidString)").path
@@ -36,6 +38,7 @@ struct Bench: ParsableCommand {
             trusts: try ReferenceReader.trusts(path: path + "/reference/trusts.csv"),
             appropriateBodies: try ReferenceReader.appropriateBodies(path: path + "/reference/appropriate-bodies.csv"))
         try store.write { try $0.upsert(reference) }
+        if generateOnly { return }
 
         let started = Clock.now
         let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }

@@ -58,8 +58,17 @@ public struct RowInput: Sendable {
 extension StringProtocol {
     /// Removes leading and trailing spaces, tabs, CRs and LFs.
     public func trimmingSpaces() -> String {
-        let bytes = Array(utf8)
         func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+        // Most cells have nothing to trim: no copy of the bytes for them.
+        var first: UInt8?
+        var last: UInt8 = 0
+        for byte in utf8 {
+            if first == nil { first = byte }
+            last = byte
+        }
+        guard let first else { return "" }
+        if !isSpace(first) && !isSpace(last) { return String(self) }
+        let bytes = Array(utf8)
         var lower = 0
         var upper = bytes.count
         while lower < upper, isSpace(bytes[lower]) { lower += 1 }

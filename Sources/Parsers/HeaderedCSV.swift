@@ -37,9 +37,19 @@ public final class HeaderedCSV {
         return true
     }
 
+    /// Column positions by the header names asked for, so that each name is normalised once.
+    private var resolved: [String: Int] = [:]
+
     /// The trimmed cell under `header` in the current record ("" when absent).
     public subscript(header: String) -> String {
-        guard let index = indexes[HeaderedCSV.key(header)], index < cells.count else { return "" }
+        let index: Int
+        if let known = resolved[header] {
+            index = known
+        } else {
+            index = indexes[HeaderedCSV.key(header)] ?? -1
+            resolved[header] = index
+        }
+        guard index >= 0, index < cells.count else { return "" }
         return cells[index].trimmingSpaces()
     }
 
