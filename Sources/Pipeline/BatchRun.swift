@@ -67,6 +67,8 @@ public struct BatchRun {
         defer { withExtendedLifetime(lock) {} }
 
         let (store, reference, trs) = try Self.open(root: root, trsPath: options.trsPath, logger: logger)
+        // What a killed run left half-written; its files are processed again below.
+        for name in Inbox.entries(of: root.temporary) { unlink(root.temporary + "/" + name) }
 
         let listing = Inbox(root: root, settleSeconds: options.settleSeconds).scan()
         for notice in listing.notices {

@@ -13,6 +13,8 @@ public struct DataRoot: Sendable {
     public var archive: String { path + "/archive" }
     public var quarantine: String { path + "/quarantine" }
     public var reports: String { path + "/reports" }
+    /// Outputs being written; emptied at the start of every run.
+    public var temporary: String { path + "/tmp" }
     public var trs: String { path + "/trs" }
     public var store: String { path + "/ect.sqlite" }
     public var lock: String { path + "/ect-batch.lock" }

@@ -25,6 +25,7 @@ final class FileProcessor {
     /// See `BatchRun.Options.killAfterRows`.
     var killAfterRows: Int?
     private var rowsValidated = 0
+    private var temporaryFiles = 0
 
     init(root: DataRoot, store: Store, trs: TRSIndex, reference: ReferenceIndex, asOf: Day, runID: String?, logger: Logger) {
         self.root = root
@@ -164,9 +165,9 @@ final class FileProcessor {
         report.kind = scan.kind
         report.format = scan.format
         let resultPath = self.resultPath(for: file, format: scan.format)
-        let resultWriter = try RowFileWriter(output: AtomicFile(path: resultPath), format: scan.format, mode: .result,
+        let resultWriter = try RowFileWriter(output: output(resultPath), format: scan.format, mode: .result,
                                              kind: scan.kind, header: scan.header)
-        let archiveFile = try AtomicFile(path: Self.unique(archivePath(for: file, format: scan.format)))
+        let archiveFile = try output(Self.unique(archivePath(for: file, format: scan.format)))
         let archiveWriter = try RowFileWriter(output: archiveFile, format: scan.format, mode: .archive, kind: scan.kind,
                                               header: scan.header)
         var counts = ResultCounts()
@@ -260,9 +261,9 @@ final class FileProcessor {
         do {
             let format = try SubmissionReader(path: file.path)
             let resultPath = self.resultPath(for: file, format: format.format)
-            let resultWriter = try RowFileWriter(output: AtomicFile(path: resultPath), format: format.format,
+            let resultWriter = try RowFileWriter(output: output(resultPath), format: format.format,
                                                  mode: .result, kind: submission.kind, header: format.header)
-            let archiveWriter = try RowFileWriter(output: AtomicFile(path: Self.unique(archivePath(for: file, format: format.format))),
+            let archiveWriter = try RowFileWriter(output: output(Self.unique(archivePath(for: file, format: format.format))),
                                                   format: format.format, mode: .archive, kind: submission.kind,
                                                   header: format.header)
             let counts = try storedOutcomes(file, submission) { row, outcome in
@@ -318,7 +319,7 @@ final class FileProcessor {
             // none, one `refused` line instead.
             var counts = ResultCounts()
             if refusal.rowsReadable, let reader = try? SubmissionReader(path: file.path) {
-                let output = try AtomicFile(path: resultPath)
+                let output = try output(resultPath)
                 let writer = try RowFileWriter(output: output, format: reader.format, mode: .result,
                                                kind: refusal.kind, header: reader.header)
                 let outcome = RowOutcome(status: .rejected, errors: [refusal.problem])
@@ -330,7 +331,7 @@ final class FileProcessor {
                 if counts.rejected > 0 { try writer.finish(counts: counts) } else { output.discard() }
             }
             if counts.rejected == 0 {
-                try RowFileWriter.writeRefusal(refusal.problem, format: format, to: AtomicFile(path: resultPath))
+                try RowFileWriter.writeRefusal(refusal.problem, format: format, to: output(resultPath))
             }
             report.rejected = counts.rejected
             report.codes = counts.rejected > 0 ? [refusal.problem.code: counts.rejected] : [refusal.problem.code: 1]
@@ -358,7 +359,7 @@ final class FileProcessor {
         let problem = Problem(.submitterUnknown, "The \(file.submitter.kind.noun) \"\(file.submitter.id)\" is not in the reference data, so its files cannot be processed. Load the reference data, or check the inbox folder name.")
         do {
             let target = try quarantine(file)
-            let reason = try AtomicFile(path: target + ".reason.txt")
+            let reason = try output(target + ".reason.txt")
             try reason.write(problem.description + "\n")
             try reason.commit()
         } catch {
@@ -378,6 +379,14 @@ final class FileProcessor {
     }
 
     // MARK: Paths
+
+    /// A file written under `<root>/tmp/` and renamed to `path` when complete, so that no
+    /// half-written file is ever visible in the outbox, archive or quarantine.
+    func output(_ path: String) throws(OutputError) -> AtomicFile {
+        try Directories.create(root.temporary)
+        temporaryFiles += 1
+        return try AtomicFile(path: path, temporaryPath: "\(root.temporary)/\(getpid())-\(temporaryFiles).tmp")
+    }
 
     /// `outbox/<kind>/<id>/<stem>.results.<ext>`, with `-2`, `-3`… for a second file of
     /// the same run with the same stem and format.

@@ -13,18 +13,18 @@ public final class AtomicFile {
     private var buffer: [UInt8] = []
     private static let flushSize = 1 << 16
 
-    /// Creates the temporary file (and the destination's folder).
-    public init(path: String) throws(OutputError) {
+    /// Creates the temporary file (and the destination's folder). The temporary file is
+    /// `temporaryPath` when given — which must be on the destination's file system, so that
+    /// the rename stays atomic — else a hidden name beside the destination.
+    public init(path: String, temporaryPath: String? = nil) throws(OutputError) {
         self.path = path
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         try Directories.create(directory)
-        // One run at a time (the run lock), so a fixed name is safe, and a rerun after a
-        // crash overwrites and renames what the killed run left half-written.
-        temporaryPath = "\(directory)/.\(name).tmp"
-        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard descriptor >= 0 else { throw OutputError(path: temporaryPath, errno: errno) }
+        self.temporaryPath = temporaryPath ?? "\(directory)/.\(name).tmp"
+        descriptor = open(self.temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard descriptor >= 0 else { throw OutputError(path: self.temporaryPath, errno: errno) }
         buffer.reserveCapacity(AtomicFile.flushSize)
     }
 

@@ -33,8 +33,14 @@ struct CrashTests {
             let key = path.split(separator: "/").joined(separator: "|") + "|"
             #expect(!dump.split(separator: "\n").contains { $0.hasPrefix(key) }, "\(path) is still in the inbox but the store has its submission")
         }
+        // Nothing half-written in the outbox or archive: in-progress files live in tmp/.
+        for folder in ["/outbox", "/archive"] {
+            for path in Executable.files(under: root + folder).keys {
+                #expect(!(path as NSString).lastPathComponent.hasPrefix("."), "\(folder)/\(path) is a leftover")
+            }
+        }
         // No result file is visible for an uncommitted file.
-        for path in Executable.files(under: root + "/outbox").keys where !(path as NSString).lastPathComponent.hasPrefix(".") {
+        for path in Executable.files(under: root + "/outbox").keys {
             let stem = ((path as NSString).lastPathComponent as NSString).components(separatedBy: ".results.")[0]
             let folder = (path as NSString).deletingLastPathComponent
             #expect(!inbox.keys.contains { $0.hasPrefix(folder + "/" + stem + ".") }, "\(path) is visible but its input was not committed")
@@ -46,5 +52,6 @@ struct CrashTests {
         #expect(Executable.files(under: root + "/archive") == Self.uninterrupted.archive)
         #expect(try Executable.storeDump(root) == Self.uninterrupted.store)
         #expect(Executable.files(under: root + "/inbox").isEmpty)
+        #expect(Executable.files(under: root + "/tmp").isEmpty, "the rerun cleared what the killed run left")
     }
 }
