@@ -47,6 +47,9 @@ struct Bench: ParsableCommand {
         let total = summary.accepted + summary.rejected
         print("run: \(summary.files.count) files, \(total) rows (\(summary.accepted) accepted, \(summary.rejected) rejected)")
         print(String(format: "time: %.2f s, %.0f rows/s, peak RSS %.0f MiB", seconds, Double(total) / seconds, Clock.peakResidentMiB()))
+        print("stages: " + StageTimings.Stage.allCases.map { stage in
+            String(format: "%@ %.2f s", stage.rawValue, summary.timings.seconds(stage))
+        }.joined(separator: ", "))
     }
 }
 

@@ -43,6 +43,8 @@ public struct BatchRun {
         public var files: [FileReport] = []
         public var notices: [InboxNotice] = []
         public var milliseconds = 0
+        /// Where the time went.
+        public var timings = StageTimings()
 
         public var accepted: Int { files.reduce(0) { $0 + $1.accepted } }
         public var rejected: Int { files.reduce(0) { $0 + $1.rejected } }
@@ -66,11 +68,15 @@ public struct BatchRun {
         let lock = try RunLock(path: root.lock)
         defer { withExtendedLifetime(lock) {} }
 
+        var timings = StageTimings()
+        var stageStart = Inbox.nowNanoseconds()
         let (store, reference, trs) = try Self.open(root: root, trsPath: options.trsPath, logger: logger)
+        stageStart = timings.add(.load, since: stageStart)
         // What a killed run left half-written; its files are processed again below.
         for name in Inbox.entries(of: root.temporary) { unlink(root.temporary + "/" + name) }
 
         let listing = Inbox(root: root, settleSeconds: options.settleSeconds).scan()
+        timings.add(.discover, since: stageStart)
         for notice in listing.notices {
             logger.notice("left in the inbox: \(notice.path.loggable) (\(notice.reason))")
         }
@@ -104,6 +110,7 @@ public struct BatchRun {
             try store.checkpoint()
         } catch { throw .store(String(describing: error)) }
         if let failure { throw failure }
+        let reporting = Inbox.nowNanoseconds()
         do {
             try ReportBuilder(store: store).write(root: root, runs: [options.runID], suppressBelow: options.suppressBelow)
         } catch let error as OutputError {
@@ -111,6 +118,9 @@ public struct BatchRun {
         } catch {
             throw .store(String(describing: error))
         }
+        timings.add(.reports, since: reporting)
+        timings.merge(processor.timings)
+        summary.timings = timings
         logger.info("run \(options.runID): \(summary.files.count) files, \(summary.accepted) rows accepted, \(summary.rejected) rejected, \(summary.milliseconds) ms")
         return summary
     }

@@ -26,6 +26,8 @@ final class FileProcessor {
     var killAfterRows: Int?
     private var rowsValidated = 0
     private var temporaryFiles = 0
+    /// Where this processor's time went.
+    var timings = StageTimings()
 
     init(root: DataRoot, store: Store, trs: TRSIndex, reference: ReferenceIndex, asOf: Day, runID: String?, logger: Logger) {
         self.root = root
@@ -71,7 +73,9 @@ final class FileProcessor {
     private func processKnown(_ file: InboxFile) throws(RunError) -> FileReport {
         let sha256: String
         do {
+            let started = Inbox.nowNanoseconds()
             sha256 = try Fingerprint.sha256(path: file.path)
+            timings.add(.fingerprint, since: started)
         } catch {
             return try refuse(file, Refusal(problem: error.problem, rowsReadable: false), sha256: nil, existing: nil)
         }
@@ -80,7 +84,9 @@ final class FileProcessor {
             return try reissue(file, existing)
         }
         do {
+            let started = Inbox.nowNanoseconds()
             let scan = try self.scan(file)
+            timings.add(.scan, since: started)
             return try apply(file, scan, sha256: sha256)
         } catch let refusal as Refusal {
             return try refuse(file, refusal, sha256: sha256, existing: existing)
@@ -171,10 +177,13 @@ final class FileProcessor {
         let archiveWriter = try RowFileWriter(output: archiveFile, format: scan.format, mode: .archive, kind: scan.kind,
                                               header: scan.header)
         var counts = ResultCounts()
+        var committing: Int64 = 0
         do {
             try store.write { tx in
                 let verbose = logger.logLevel <= .debug
                 counts = try validateRows(file, scan, sha256: sha256, in: tx) { row, outcome in
+                    let writing = Inbox.nowNanoseconds()
+                    defer { timings.add(.write, since: writing) }
                     if verbose {
                         let codes = (outcome.errors + outcome.warnings).map(\.code.rawValue).joined(separator: " ")
                         logger.debug("\(file.submitter)/\(file.name.loggable) row \(row.number): \(outcome.status.rawValue) \(codes)")
@@ -184,6 +193,7 @@ final class FileProcessor {
                     rowsValidated += 1
                     if rowsValidated == killAfterRows { kill(getpid(), SIGKILL) }
                 }
+                committing = Inbox.nowNanoseconds()
             }
         } catch let error as ParseError {
             // The file changed between the two passes: nothing was applied.
@@ -202,6 +212,7 @@ final class FileProcessor {
             throw RunError.output(error)
         }
         unlink(file.path)
+        timings.add(.commit, since: committing)
         report.accepted = counts.accepted
         report.rejected = counts.rejected
         report.codes = counts.byCode
@@ -223,23 +234,30 @@ final class FileProcessor {
             today: asOf, submitter: file.submitter, trs: trs, state: tx, reference: reference))
         let reader = try SubmissionReader(path: file.path)
         var counts = ResultCounts()
+        var reading = Inbox.nowNanoseconds()
         while let row = try reader.next() {
+            timings.add(.read, since: reading)
+            defer { reading = Inbox.nowNanoseconds() }
             if row.isBlank { continue }
             var verdict: Verdict
             var trn: TRN?
             if let problem = row.problem {
                 verdict = .rejected(problem)
             } else {
+                let validating = Inbox.nowNanoseconds()
                 let input = row.input
                 trn = input[.trn].flatMap { TRN(normalising: $0) }
                 let others = trn.flatMap { scan.duplicates[$0.value] }?.filter { $0 != row.number } ?? []
                 verdict = try validator.validate(input, duplicateRows: Array(others.prefix(10)))
+                timings.add(.validate, since: validating)
             }
+            let applying = Inbox.nowNanoseconds()
             var extensionID: Int64?
             if verdict.status == .accepted, let change = verdict.change {
                 extensionID = try tx.apply(change, from: .init(submissionID: submissionID, row: row.number, asOf: asOf))
             }
             try tx.recordVerdict(submissionID: submissionID, row: row.number, trn: trn, verdict: verdict, extensionID: extensionID)
+            timings.add(.apply, since: applying)
             let outcome = RowOutcome(status: verdict.status, errors: verdict.errors, warnings: verdict.warnings,
                                      extensionID: extensionID)
             counts.add(outcome)

@@ -56,6 +56,16 @@ struct BatchRunTests {
         #expect(summary.files.filter { $0.outcome == .processed }.count == 16)
     }
 
+    @Test("the run says where its time went, stage by stage")
+    func timings() throws {
+        let summary = try SampleWorld().run()
+        for stage in StageTimings.Stage.allCases {
+            #expect(summary.timings.nanoseconds[stage] != nil, "\(stage) was not measured")
+        }
+        let staged = StageTimings.Stage.allCases.reduce(0.0) { $0 + summary.timings.seconds($1) }
+        #expect(staged <= Double(summary.milliseconds) / 1000 + summary.timings.seconds(.reports) + 0.05)
+    }
+
     @Test("every processed input leaves the inbox for the archive; refused ones for quarantine")
     func filesMove() throws {
         let world = try SampleWorld()
