@@ -14,31 +14,26 @@ struct Bench: ParsableCommand {
         discussion: "Build in release mode: swift run -c release ect-bench --rows 100000")
 
     @Option(help: "Rows in the whole inbox.") var rows = 100_000
-    @Option(help: "Number of files the rows are spread over.") var files = 1
+    @Option(help: "Number of files the rows are spread over (claims shape only).") var files = 1
     @Option(help: "The generator's seed.") var seed: UInt64 = 42
-    @Flag(help: "Generate one trust's registrations file across 60 schools instead of appropriate bodies' files.")
-    var trust = false
+    @Option(help: ArgumentHelp("What the inbox holds: claims (appropriate bodies' claims files), trust (one trust's registrations file) or realistic (a night's mix: ~12-row school files, trust and appropriate-body files, all five kinds, CSV/JSON/NDJSON/XML).", valueName: "shape"))
+    var shape: Generator.Shape = .claims
     @Option(help: ArgumentHelp("Where to build the data root (default: a new temporary folder).", valueName: "dir"))
     var root: String?
     @Flag(name: .customLong("generate-only"), help: "Write the data root (with reference data loaded) and stop, to profile or compare runs on it.")
     var generateOnly = false
+    @Flag(name: .customLong("run-only"), help: "Do not generate: time the run on the data root --root names (a copy of one --generate-only wrote).")
+    var runOnly = false
 
     func run() throws {
+        if runOnly && root == nil { throw ValidationError("--run-only needs --root.") }
         let path = root ?? FileManager.default.temporaryDirectory.appendingPathComponent("ect-bench-\(UUID().uuidString)").path
-        try? FileManager.default.removeItem(atPath: path)
-        var generator = Generator(seed: seed, rows: rows, files: files, trust: trust)
-        let generated = Clock.now
-        try generator.write(root: path)
-        print("generated \(rows) rows in \(files) files under \(path) in \(Clock.since(generated)) s")
-
         let dataRoot = DataRoot(path: path)
-        let store = try Store(path: dataRoot.store)
-        let reference = ReferenceData(
-            schools: try ReferenceReader.schools(path: path + "/reference/schools.csv"),
-            trusts: try ReferenceReader.trusts(path: path + "/reference/trusts.csv"),
-            appropriateBodies: try ReferenceReader.appropriateBodies(path: path + "/reference/appropriate-bodies.csv"))
-        try store.write { try $0.upsert(reference) }
-        if generateOnly { return }
+        let generator = Generator(seed: seed, rows: rows, files: files, shape: shape)
+        if !runOnly {
+            try generate(generator, root: path)
+            if generateOnly { return }
+        }
 
         let started = Clock.now
         let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
@@ -50,6 +45,21 @@ struct Bench: ParsableCommand {
         print("stages: " + StageTimings.Stage.allCases.map { stage in
             String(format: "%@ %.2f s", stage.rawValue, summary.timings.seconds(stage))
         }.joined(separator: ", "))
+    }
+
+    /// Writes the data root and loads its reference data into a new store.
+    func generate(_ generator: Generator, root path: String) throws {
+        var generator = generator
+        try? FileManager.default.removeItem(atPath: path)
+        let generated = Clock.now
+        let written = try generator.write(root: path)
+        print("generated \(rows) rows in \(written) files under \(path) in \(Clock.since(generated)) s")
+        let store = try Store(path: DataRoot(path: path).store)
+        let reference = ReferenceData(
+            schools: try ReferenceReader.schools(path: path + "/reference/schools.csv"),
+            trusts: try ReferenceReader.trusts(path: path + "/reference/trusts.csv"),
+            appropriateBodies: try ReferenceReader.appropriateBodies(path: path + "/reference/appropriate-bodies.csv"))
+        try store.write { try $0.upsert(reference) }
     }
 }
 

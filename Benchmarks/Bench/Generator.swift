@@ -1,24 +1,33 @@
+import ArgumentParser
 import Domain
 import Foundation
 
-/// A seeded generator of realistic appropriate-body inboxes: a TRS extract, reference
-/// data, claims files and, for teachers claimed, actions files; about one row in ten is
-/// invalid in one of several ways. The same seed gives the same bytes.
+/// A seeded generator of benchmark data roots: a TRS extract, reference data and an
+/// inbox of one of three shapes; about one row in ten is invalid in one of several ways.
+/// The same seed gives the same bytes.
 struct Generator {
+    enum Shape: String, CaseIterable, ExpressibleByArgument {
+        /// Appropriate bodies' claims files (then actions files, when spread over several).
+        case claims
+        /// One trust's registrations file across 60 schools.
+        case trust
+        /// A night's mix: see `RealisticInbox`.
+        case realistic
+    }
+
     var rng: SplitMix64
     let rows: Int
     let files: Int
-    /// One trust's registrations across its schools instead of appropriate bodies' files.
-    let trust: Bool
+    let shape: Shape
     let appropriateBodies = 40
     let trustSchools = 60
     let asOf = Day(iso: "2026-11-20")!
 
-    init(seed: UInt64, rows: Int, files: Int, trust: Bool = false) {
+    init(seed: UInt64, rows: Int, files: Int, shape: Shape) {
         self.rng = SplitMix64(seed: seed)
         self.rows = rows
         self.files = max(1, files)
-        self.trust = trust
+        self.shape = shape
     }
 
     static func trn(_ index: Int) -> Int { 2_000_000 + index }
@@ -28,7 +37,8 @@ struct Generator {
     }
 
     /// Writes `<root>/trs/`, `<root>/reference/` and `<root>/inbox/`.
-    mutating func write(root: String) throws {
+    /// Returns the number of inbox files written.
+    mutating func write(root: String) throws -> Int {
         let fm = FileManager.default
         for folder in ["trs", "reference", "inbox/appropriate-bodies"] {
             try fm.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
@@ -39,9 +49,14 @@ struct Generator {
         trs.write("trn,first_name,middle_name,last_name,date_of_birth,national_insurance_number,qts_award_date,induction_status,induction_start_date,induction_completion_date,prohibited_from_teaching,record_status,merged_into_trn\n")
         for index in 0..<teachers {
             let status = index % 97 == 0 ? "Exempt" : index % 89 == 0 ? "Passed" : "RequiredToComplete"
-            trs.write("\(Self.trn(index)),First\(index % 500),,Last\(index % 777),\(dateOfBirth(index)),,2022-07-15,\(status),,,\(index % 211 == 0 ? "true" : "false"),,\n")
+            let nino = shape == .realistic ? RealisticInbox.nino(index) : ""
+            trs.write("\(Self.trn(index)),First\(index % 500),,Last\(index % 777),\(dateOfBirth(index)),\(nino),2022-07-15,\(status),,,\(index % 211 == 0 ? "true" : "false"),,\n")
         }
         try trs.close()
+        if shape == .realistic {
+            var inbox = RealisticInbox(seed: rng.next(), rows: rows, asOf: asOf)
+            return try inbox.write(root: root, dateOfBirth: dateOfBirth)
+        }
         var bodies = "id,name,dfe_sign_in_organisation_id\n"
         for ab in 0..<appropriateBodies { bodies += "AB\(1000 + ab),Appropriate body \(ab),org-\(ab)\n" }
         try bodies.write(toFile: root + "/reference/appropriate-bodies.csv", atomically: true, encoding: .utf8)
@@ -49,7 +64,10 @@ struct Generator {
         for school in 0..<trustSchools * 2 { schools += "\(200_000 + school),School \(school),\(school < trustSchools ? "5001" : "5002")\n" }
         try schools.write(toFile: root + "/reference/schools.csv", atomically: true, encoding: .utf8)
         try "Group UID,Group Name\n5001,Big Trust\n5002,Other Trust\n".write(toFile: root + "/reference/trusts.csv", atomically: true, encoding: .utf8)
-        if trust { return try writeTrustFile(root: root) }
+        if shape == .trust {
+            try writeTrustFile(root: root)
+            return 1
+        }
 
         // Claims for 80% of the rows, actions for the rest (on teachers claimed earlier).
         // A single file is all claims (the one-big-file case); otherwise 80% claims, then actions.
@@ -79,6 +97,7 @@ struct Generator {
             written += count
             fileNumber += 1
         }
+        return fileNumber
     }
 
     /// One registrations file from trust 5001 with `rows` rows across its schools.

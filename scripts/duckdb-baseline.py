@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""The yardstick for ect-bench: how long DuckDB takes merely to load the same inputs.
+
+    pip install duckdb
+    python3 scripts/duckdb-baseline.py ROOT/inbox          # every CSV, JSON and NDJSON file
+    python3 scripts/duckdb-baseline.py ROOT/inbox/.../x.csv  # one file
+
+Each file becomes one table (all columns as text) in a new file database; XML files are
+skipped (DuckDB has no XML reader), so the inbox figure slightly flatters DuckDB. The time
+printed is the whole process, import included, as `time` would measure it.
+"""
+import time
+
+STARTED = time.perf_counter()
+
+import os  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+
+import duckdb  # noqa: E402
+
+
+def inputs(path):
+    if os.path.isfile(path):
+        yield path
+        return
+    for folder, _, names in sorted(os.walk(path)):
+        for name in sorted(names):
+            yield os.path.join(folder, name)
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    database = os.path.join(tempfile.mkdtemp(prefix="duckdb-baseline-"), "load.duckdb")
+    connection = duckdb.connect(database)
+    files = rows = skipped = 0
+    for path in inputs(sys.argv[1]):
+        quoted = path.replace("'", "''")
+        if path.endswith(".csv"):
+            source = f"read_csv('{quoted}', header=true, all_varchar=true)"
+        elif path.endswith(".json"):
+            source = f"(SELECT unnest(records, recursive := true) FROM read_json('{quoted}', format='auto'))"
+        elif path.endswith(".ndjson") or path.endswith(".jsonl"):
+            source = f"read_json('{quoted}', format='newline_delimited')"
+        else:
+            skipped += 1
+            continue
+        files += 1
+        connection.execute(f"CREATE TABLE t{files} AS SELECT * FROM {source}")
+        rows += connection.execute(f"SELECT count(*) FROM t{files}").fetchone()[0]
+    connection.close()
+    seconds = time.perf_counter() - STARTED
+    print(f"duckdb {duckdb.__version__}: {files} files, {rows} rows loaded ({skipped} XML skipped) "
+          f"in {seconds:.2f} s, {rows / seconds:,.0f} rows/s")
+
+
+main()
