@@ -26,6 +26,7 @@ let package = Package(
         .target(name: "Store", dependencies: [
             "Domain", "Rules",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // Result files for submitters; statistics reports.
         .target(name: "Reports", dependencies: ["Domain", "Parsers"]),

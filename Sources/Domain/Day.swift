@@ -16,9 +16,9 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// Parses strict `YYYY-MM-DD` (ten characters, a real calendar date).
+    @inlinable
     public init?(iso text: some StringProtocol) {
-        var digits = [Int](repeating: 0, count: 8)
-        var index = 0
+        var year = 0, month = 0, day = 0
         var count = 0
         for byte in text.utf8 {
             defer { count += 1 }
@@ -27,13 +27,14 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
                 continue
             }
             guard count < 10, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            digits[index] = Int(byte - UInt8(ascii: "0"))
-            index += 1
+            let digit = Int(byte - UInt8(ascii: "0"))
+            switch count {
+            case 0..<4: year = year * 10 + digit
+            case 5, 6: month = month * 10 + digit
+            default: day = day * 10 + digit
+            }
         }
         guard count == 10 else { return nil }
-        let year = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]
-        let month = digits[4] * 10 + digits[5]
-        let day = digits[6] * 10 + digits[7]
         self.init(year: year, month: month, day: day)
     }
 
@@ -59,7 +60,23 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// `YYYY-MM-DD`.
     public var iso: String {
         let (y, m, d) = components
-        return Day.pad(y, 4) + "-" + Day.pad(m, 2) + "-" + Day.pad(d, 2)
+        guard (0...9999).contains(y) else { return Day.pad(y, 4) + "-" + Day.pad(m, 2) + "-" + Day.pad(d, 2) }
+        // Ten ASCII bytes, built in place (a small string: no allocation).
+        return String(unsafeUninitializedCapacity: 10) { bytes in
+            func put(_ value: Int, _ width: Int, at offset: Int) {
+                var value = value
+                for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                    bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            put(y, 4, at: 0)
+            bytes[4] = UInt8(ascii: "-")
+            put(m, 2, at: 5)
+            bytes[7] = UInt8(ascii: "-")
+            put(d, 2, at: 8)
+            return 10
+        }
     }
 
     public var description: String { iso }

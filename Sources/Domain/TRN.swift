@@ -9,6 +9,7 @@ public struct TRN: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Normalises a submitted TRN: spaces and hyphens removed, then 5 to 7 digits,
     /// left-padded with zeros (spreadsheets drop leading zeros). `nil` otherwise.
+    @inlinable
     public init?(normalising text: some StringProtocol) {
         var value = 0
         var digits = 0

@@ -55,25 +55,19 @@ public struct RowInput: Sendable {
     public var isBlank: Bool { values.allSatisfy { $0 == nil } }
 }
 
-extension StringProtocol {
+extension StringProtocol where UTF8View: BidirectionalCollection {
     /// Removes leading and trailing spaces, tabs, CRs and LFs.
+    @inlinable
     public func trimmingSpaces() -> String {
         func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+        let view = utf8
+        guard let first = view.first, let last = view.last else { return "" }
         // Most cells have nothing to trim: no copy of the bytes for them.
-        var first: UInt8?
-        var last: UInt8 = 0
-        for byte in utf8 {
-            if first == nil { first = byte }
-            last = byte
-        }
-        guard let first else { return "" }
         if !isSpace(first) && !isSpace(last) { return String(self) }
-        let bytes = Array(utf8)
-        var lower = 0
-        var upper = bytes.count
-        while lower < upper, isSpace(bytes[lower]) { lower += 1 }
-        while upper > lower, isSpace(bytes[upper - 1]) { upper -= 1 }
-        if lower == 0, upper == bytes.count { return String(self) }
-        return String(decoding: bytes[lower..<upper], as: UTF8.self)
+        var lower = view.startIndex, upper = view.endIndex
+        while lower < upper, isSpace(view[lower]) { lower = view.index(after: lower) }
+        while upper > lower, isSpace(view[view.index(before: upper)]) { upper = view.index(before: upper) }
+        // Only ASCII bytes were skipped, so both ends are character boundaries.
+        return String(self[lower..<upper])
     }
 }

@@ -38,15 +38,21 @@ public final class CSVTokenizer {
             }
             let sawContent = try readRecord(startLine: startLine)
             if !sawContent { continue }  // a blank line
-            var cells: [String] = []
-            cells.reserveCapacity(cellEnds.count)
-            var start = 0
-            for end in cellEnds {
-                guard let text = String(validating: bytes[start..<end], as: UTF8.self) else {
-                    throw ParseError(.fileEncoding, "The file is not UTF-8 text (it may be Windows-1252 or Latin-1). Save it as \"CSV UTF-8\" and upload it again.", line: startLine)
+            let cells: [String]? = bytes.withUnsafeBufferPointer { buffer in
+                var cells: [String] = []
+                cells.reserveCapacity(cellEnds.count)
+                var start = 0
+                for end in cellEnds {
+                    guard let text = String(validating: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self) else {
+                        return nil
+                    }
+                    cells.append(text)
+                    start = end
                 }
-                cells.append(text)
-                start = end
+                return cells
+            }
+            guard let cells else {
+                throw ParseError(.fileEncoding, "The file is not UTF-8 text (it may be Windows-1252 or Latin-1). Save it as \"CSV UTF-8\" and upload it again.", line: startLine)
             }
             return Record(line: startLine, cells: cells)
         }
@@ -59,18 +65,47 @@ public final class CSVTokenizer {
     }
 
     /// Reads one record into `bytes`/`cellEnds`; false for a blank line.
+    ///
+    /// The hot loop: runs of ordinary bytes are found in the stream's buffer and copied
+    /// at once; only delimiters, quotes and line ends are looked at one by one.
     private func readRecord(startLine: Int) throws(ParseError) -> Bool {
+        // Work on locals (moved, not copied) rather than on the object's properties.
+        var bytes: [UInt8] = []
+        var cellEnds: [Int] = []
+        var line = self.line
+        swap(&bytes, &self.bytes)
+        swap(&cellEnds, &self.cellEnds)
+        defer {
+            swap(&bytes, &self.bytes)
+            swap(&cellEnds, &self.cellEnds)
+            self.line = line
+        }
+        let stream = self.stream
         var quoted = false
         var atCellStart = true
         var sawContent = false
         while true {
-            guard let byte = try stream.next() else {
+            if stream.position == stream.end, try !stream.refill() {
                 if quoted {
                     throw ParseError(.csvUnterminatedQuote, "A quoted cell that starts on this line is never closed. Add the missing closing quote (\").", line: startLine)
                 }
                 if sawContent || !cellEnds.isEmpty { cellEnds.append(bytes.count) }
                 return sawContent || cellEnds.count > 1
             }
+            // A run of bytes that need no decision: copied in one go.
+            let (runEnd, content) = stream.buffer.withUnsafeBufferPointer { buffer in
+                Self.ordinaryRun(buffer, from: stream.position, to: stream.end, quoted: quoted)
+            }
+            if runEnd > stream.position {
+                bytes.append(contentsOf: stream.buffer[stream.position..<runEnd])
+                stream.position = runEnd
+                if content { sawContent = true }
+                atCellStart = false
+                if bytes.count > CSVTokenizer.maximumRecordBytes { throw Self.tooLong(startLine) }
+                continue
+            }
+            let byte = stream.buffer[stream.position]
+            stream.position += 1
             if byte == 0 {
                 throw ParseError(.fileBinary, "The file contains binary data (a NUL byte), so it is not a CSV, JSON or XML text file. Upload the submission as text.", line: line)
             }
@@ -110,15 +145,42 @@ public final class CSVTokenizer {
                 case UInt8(ascii: "\"") where atCellStart && bytes.count == (cellEnds.last ?? 0):
                     quoted = true
                     sawContent = true
-                default:
+                default:  // a quote inside an unquoted cell, kept as written
                     bytes.append(byte)
-                    if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") { sawContent = true }
+                    sawContent = true
                 }
             }
             atCellStart = false
-            if bytes.count > CSVTokenizer.maximumRecordBytes {
-                throw ParseError(.lineTooLong, "A row is longer than \(CSVTokenizer.maximumRecordBytes / 1024) KB. Check the file is a submission and that every quote is closed.", line: startLine)
-            }
+            if bytes.count > CSVTokenizer.maximumRecordBytes { throw Self.tooLong(startLine) }
         }
+    }
+
+    /// Where the run of bytes starting at `start` that need no decision ends, and whether
+    /// it holds anything but spaces and tabs. Outside quotes the run stops at a comma, a
+    /// quote, CR, LF or NUL; inside quotes at a quote, LF (lines are counted) or NUL.
+    private static func ordinaryRun(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int,
+                                    quoted: Bool) -> (Int, Bool) {
+        var index = start
+        var content = false
+        if quoted {
+            while index < end {
+                let byte = buffer[index]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n") || byte == 0 { break }
+                index += 1
+            }
+            return (index, index > start)
+        }
+        while index < end {
+            let byte = buffer[index]
+            if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
+                || byte == UInt8(ascii: "\"") || byte == 0 { break }
+            if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") { content = true }
+            index += 1
+        }
+        return (index, content)
+    }
+
+    private static func tooLong(_ line: Int) -> ParseError {
+        ParseError(.lineTooLong, "A row is longer than \(CSVTokenizer.maximumRecordBytes / 1024) KB. Check the file is a submission and that every quote is closed.", line: line)
     }
 }

@@ -95,6 +95,8 @@ public struct OutputError: Error, CustomStringConvertible {
 public enum Directories {
     public static func create(_ path: String) throws(OutputError) {
         guard !path.isEmpty else { return }
+        // Usually the folder is there already, or only its last part is missing: one call.
+        if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
         var current = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") {
             current += "/" + part

@@ -103,18 +103,19 @@ extension StoreTransaction {
 
     /// Records one row's verdict (codes and messages only).
     public func recordVerdict(submissionID: Int64, row: Int, trn: TRN?, verdict: Verdict, extensionID: Int64?) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO row_verdicts (submission_id, row_number, trn, status, error_codes, error_messages,
-                                      warning_codes, warning_messages, extension_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                submissionID, row, trn?.description, verdict.status.rawValue,
-                verdict.errors.map(\.code.rawValue).joined(separator: " "),
-                verdict.errors.map(\.message).joined(separator: "\n"),
-                verdict.warnings.map(\.code.rawValue).joined(separator: " "),
-                verdict.warnings.map(\.message).joined(separator: "\n"),
-                extensionID,
-            ])
+        try hot.run(.insertVerdict, in: db, .integer(submissionID), .int(row), .trn(trn), .text(verdict.status.rawValue),
+                    .text(Self.joined(verdict.errors, \.code.rawValue, " ")), .text(Self.joined(verdict.errors, \.message, "\n")),
+                    .text(Self.joined(verdict.warnings, \.code.rawValue, " ")),
+                    .text(Self.joined(verdict.warnings, \.message, "\n")), .int(extensionID))
+    }
+
+    /// `problems`' `part`s joined by `separator`; no work for none.
+    private static func joined(_ problems: [Problem], _ part: KeyPath<Problem, String>, _ separator: String) -> String {
+        switch problems.count {
+        case 0: ""
+        case 1: problems[0][keyPath: part]
+        default: problems.map { $0[keyPath: part] }.joined(separator: separator)
+        }
     }
 
     /// Calls `body` with each stored verdict of a submission, in row order.

@@ -6,6 +6,7 @@ import Rules
 /// pipeline applies accepted changes and records verdicts.
 public struct StoreTransaction: InductionState {
     let db: Database
+    let hot: HotStatements
 
     // MARK: Induction state (what the rules read)
 
@@ -13,9 +14,7 @@ public struct StoreTransaction: InductionState {
         let key = trn.description
         // A teacher new to the store (most rows of a nightly file) is answered by this one
         // lookup, without the three queries below (measured: 36k against 31k rows/s).
-        let known = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM teachers WHERE trn = ?"),
-                                      arguments: [key]) ?? false
-        guard known else { return .unknown }
+        guard try hot.run(.teacherKnown, in: db, .text(key)) else { return .unknown }
         let periods = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT id, appropriate_body_id, start_date, end_date, programme, terms_tenths, outcome
             FROM induction_periods WHERE trn = ? ORDER BY start_date, id
@@ -38,10 +37,7 @@ public struct StoreTransaction: InductionState {
     }
 
     public func isEmailInUse(_ email: String, byOtherThan trn: TRN, on day: Day) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: """
-            SELECT 1 FROM school_registrations
-            WHERE email = ? AND trn <> ? AND (end_date IS NULL OR end_date >= ?) LIMIT 1
-            """), arguments: [email, trn.description, day.iso]) ?? false
+        try hot.run(.emailInUse, in: db, .text(email), .trn(trn), .day(day))
     }
 
     static func day(_ text: String) throws -> Day {
@@ -68,15 +64,9 @@ public struct StoreTransaction: InductionState {
     public func apply(_ change: Change, from origin: Origin) throws -> Int64? {
         switch change {
         case .openInduction(let open):
-            try db.cachedStatement(sql: """
-                INSERT INTO teachers (trn, trs_first_name, trs_last_name, created_by_submission_id)
-                VALUES (?, ?, ?, ?) ON CONFLICT (trn) DO NOTHING
-                """).execute(arguments: [open.trn.description, open.trsName.first, open.trsName.last, origin.submissionID])
-            try db.cachedStatement(sql: """
-                INSERT INTO induction_periods (trn, appropriate_body_id, start_date, programme, opened_by_submission_id, opened_by_row)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [open.trn.description, open.appropriateBodyID, open.start.iso, open.programme.rawValue,
-                                         origin.submissionID, origin.row])
+            try insertTeacher(open.trn, name: open.trsName, origin)
+            try hot.run(.insertPeriod, in: db, .trn(open.trn), .text(open.appropriateBodyID), .day(open.start),
+                        .text(open.programme.rawValue), .integer(origin.submissionID), .int(origin.row))
             if open.notifyTRS {
                 try queueTRS(open.trn, status: "InProgress", start: open.start, completion: nil, origin: origin)
             }
@@ -142,10 +132,7 @@ public struct StoreTransaction: InductionState {
 
     private func register(_ registration: Registration, _ origin: Origin) throws {
         let trn = registration.trn.description
-        try db.cachedStatement(sql: """
-            INSERT INTO teachers (trn, trs_first_name, trs_last_name, created_by_submission_id)
-            VALUES (?, ?, ?, ?) ON CONFLICT (trn) DO NOTHING
-            """).execute(arguments: [trn, registration.trsName.first, registration.trsName.last, origin.submissionID])
+        try insertTeacher(registration.trn, name: registration.trsName, origin)
         if let name = registration.correctedName {
             try db.cachedStatement(sql: "UPDATE teachers SET corrected_name = ? WHERE trn = ? AND corrected_name IS NOT ?")
                 .execute(arguments: [name, trn, name])
@@ -160,29 +147,27 @@ public struct StoreTransaction: InductionState {
             guard db.changesCount == 1 else { throw StoreError.conflict("registration \(previous) is not open") }
             try event(.ectTransferred, registration.trn, "from_registration=\(previous) end=\(end.iso)", origin)
         }
-        try db.cachedStatement(sql: """
-            INSERT INTO school_registrations (trn, role, school_urn, start_date, email, working_pattern, appropriate_body_id,
-              training_programme, lead_provider_id, created_by_submission_id, created_by_row)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [trn, registration.role.rawValue, registration.schoolURN, registration.start.iso,
-                                     registration.email, registration.workingPattern?.rawValue, registration.appropriateBodyID,
-                                     registration.trainingProgramme?.rawValue, registration.leadProviderID,
-                                     origin.submissionID, origin.row])
+        try hot.run(.insertRegistration, in: db, .text(trn), .text(registration.role.rawValue), .text(registration.schoolURN),
+                    .day(registration.start), .text(registration.email), .text(registration.workingPattern?.rawValue),
+                    .text(registration.appropriateBodyID), .text(registration.trainingProgramme?.rawValue),
+                    .text(registration.leadProviderID), .integer(origin.submissionID), .int(origin.row))
         try event(registration.role == .ect ? .ectRegistered : .mentorRegistered, registration.trn,
                   "school=\(registration.schoolURN) start=\(registration.start.iso)", origin)
     }
 
+    /// The teacher's row, with the TRS name, unless the store has it already.
+    private func insertTeacher(_ trn: TRN, name: TeacherName, _ origin: Origin) throws {
+        try hot.run(.insertTeacher, in: db, .trn(trn), .text(name.first), .text(name.last), .integer(origin.submissionID))
+    }
+
     private func queueTRS(_ trn: TRN, status: String, start: Day, completion: Day?, origin: Origin) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO trs_outbox (trn, induction_status, start_date, completion_date, submission_id, row_number)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [trn.description, status, start.iso, completion?.iso, origin.submissionID, origin.row])
+        try hot.run(.insertOutbox, in: db, .trn(trn), .text(status), .day(start), .day(completion),
+                    .integer(origin.submissionID), .int(origin.row))
     }
 
     private func event(_ name: EventName, _ trn: TRN, _ detail: String, _ origin: Origin) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO events (submission_id, row_number, trn, name, detail, as_of) VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [origin.submissionID, origin.row, trn.description, name.rawValue, detail, origin.asOf.iso])
+        try hot.run(.insertEvent, in: db, .integer(origin.submissionID), .int(origin.row), .trn(trn), .text(name.rawValue),
+                    .text(detail), .day(origin.asOf))
     }
 }
 

@@ -1,0 +1,99 @@
+import Domain
+import GRDB
+import GRDBSQLite
+
+/// The statements run for every row, prepared once per connection and run with values
+/// bound straight to SQLite.
+///
+/// GRDB's general path (a statement cache keyed by SQL text, an array of existential
+/// arguments, validation) costs more than SQLite's own work for these one-row inserts;
+/// everything else in the store goes through GRDB.
+final class HotStatements {
+    enum Name: Int, CaseIterable {
+        case teacherKnown, insertTeacher, insertPeriod, insertOutbox, insertEvent, insertVerdict, insertRegistration
+        case emailInUse
+
+        var sql: String {
+            switch self {
+            case .teacherKnown: "SELECT 1 FROM teachers WHERE trn = ?"
+            case .insertTeacher: """
+                INSERT INTO teachers (trn, trs_first_name, trs_last_name, created_by_submission_id)
+                VALUES (?, ?, ?, ?) ON CONFLICT (trn) DO NOTHING
+                """
+            case .insertPeriod: """
+                INSERT INTO induction_periods (trn, appropriate_body_id, start_date, programme, opened_by_submission_id, opened_by_row)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """
+            case .insertOutbox: """
+                INSERT INTO trs_outbox (trn, induction_status, start_date, completion_date, submission_id, row_number)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """
+            case .insertEvent: """
+                INSERT INTO events (submission_id, row_number, trn, name, detail, as_of) VALUES (?, ?, ?, ?, ?, ?)
+                """
+            case .insertVerdict: """
+                INSERT INTO row_verdicts (submission_id, row_number, trn, status, error_codes, error_messages,
+                                          warning_codes, warning_messages, extension_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+            case .insertRegistration: """
+                INSERT INTO school_registrations (trn, role, school_urn, start_date, email, working_pattern, appropriate_body_id,
+                  training_programme, lead_provider_id, created_by_submission_id, created_by_row)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+            case .emailInUse: """
+                SELECT 1 FROM school_registrations
+                WHERE email = ? AND trn <> ? AND (end_date IS NULL OR end_date >= ?) LIMIT 1
+                """
+            }
+        }
+    }
+
+    private var prepared: [Statement?] = Array(repeating: nil, count: Name.allCases.count)
+
+    /// Binds `values` to the statement, steps it once and resets it; true when it
+    /// produced a row (for queries), false when done.
+    @discardableResult
+    func run(_ name: Name, in db: Database, _ values: SQLValue...) throws -> Bool {
+        let statement: Statement
+        if let known = prepared[name.rawValue] {
+            statement = known
+        } else {
+            statement = try db.makeStatement(sql: name.sql)
+            prepared[name.rawValue] = statement
+        }
+        let handle = statement.sqliteStatement
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            switch value {
+            case .null: sqlite3_bind_null(handle, index)
+            case .integer(let number): sqlite3_bind_int64(handle, index, number)
+            case .text(let text): sqlite3_bind_text(handle, index, text, -1, SQLValue.transient)
+            }
+        }
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_ROW || code == SQLITE_DONE else {
+            let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+            sqlite3_reset(handle)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: name.sql)
+        }
+        sqlite3_reset(handle)
+        return code == SQLITE_ROW
+    }
+}
+
+/// A value bound to a hot statement.
+enum SQLValue {
+    case null
+    case integer(Int64)
+    case text(String)
+
+    /// SQLite copies the text before `bind` returns (its `SQLITE_TRANSIENT`).
+    static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
+    static func int(_ value: Int) -> SQLValue { .integer(Int64(value)) }
+    static func int(_ value: Int64?) -> SQLValue { value.map(SQLValue.integer) ?? .null }
+    static func text(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }
+    static func day(_ value: Day?) -> SQLValue { value.map { .text($0.iso) } ?? .null }
+    static func trn(_ value: TRN?) -> SQLValue { value.map { .text($0.description) } ?? .null }
+}
