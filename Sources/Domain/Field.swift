@@ -47,9 +47,11 @@ public enum Field: Int, CaseIterable, Sendable {
     }
 
     /// The snake_case key used in JSON, NDJSON and XML.
-    public var key: String {
-        Field.normalise(header).replacingSpaces(with: "_")
-    }
+    public var key: String { Field.keys[self] ?? "" }
+
+    private static let keys = Dictionary(uniqueKeysWithValues: allCases.map {
+        ($0, normalise($0.header).replacingSpaces(with: "_"))
+    })
 
     /// The name used in error codes (`trn`, `dob`, `start-date`, ...).
     public var codeName: String {

@@ -17,7 +17,9 @@ public final class SubmissionReader {
 
     private var stream: ByteStream
     /// The temporary NDJSON file an XML submission was converted to.
-    private var convertedXML: String?
+    private var converted: XMLConverter.Converted?
+    /// The file read, when read from a path.
+    private var sourcePath: String?
     /// For XML: the columns, the kind's template first, then any other element seen.
     private var xmlColumns: [(key: String, field: Field?)] = []
     private var csv: CSVTokenizer?
@@ -44,6 +46,7 @@ public final class SubmissionReader {
     public init(stream: ByteStream, fileName: String, path: String? = nil) throws(ParseError) {
         var stream = stream
         var path = path
+        sourcePath = path
         if let encoding = FormatSniffer.utf16(try stream.prefix(2)) {
             stream = ByteStream(bytes: try Self.utf8(fromUTF16: stream, encoding))
             path = nil  // read the converted bytes, not the file
@@ -65,8 +68,19 @@ public final class SubmissionReader {
         }
     }
 
-    deinit {
-        if let convertedXML { unlink(convertedXML) }
+    /// A reader of the same file from its first row, sharing an XML file's conversion.
+    public func reopened() throws(ParseError) -> SubmissionReader {
+        if let converted { return try SubmissionReader(converted: converted) }
+        guard let sourcePath else {
+            throw ParseError(.fileUnreadable, "The file was read from memory and cannot be read again.")
+        }
+        return try SubmissionReader(path: sourcePath)
+    }
+
+    private init(converted: XMLConverter.Converted) throws(ParseError) {
+        format = .xml
+        stream = ByteStream(bytes: [])  // replaced by `use`
+        try use(converted)
     }
 
     /// Converts UTF-16 (after its byte order mark) to UTF-8.
@@ -121,8 +135,12 @@ public final class SubmissionReader {
             bytes = { ByteStream(bytes: all) }
         }
         guard let input else { throw ParseError(.fileUnreadable, "The XML file could not be opened.") }
-        let converted = try XMLConverter.convert(input, bytes: bytes)
-        convertedXML = converted.path
+        try use(try XMLConverter.convert(input, bytes: bytes))
+    }
+
+    /// Reads `converted` with the columns of the kind's template.
+    private func use(_ converted: XMLConverter.Converted) throws(ParseError) {
+        self.converted = converted
         declaredKind = converted.kind
         let seen = converted.keys.compactMap { Field(header: $0) }
         let kind = converted.kind.flatMap { SubmissionKind(rawValue: $0.trimmingSpaces().lowercased()) }
@@ -311,10 +329,23 @@ public final class SubmissionReader {
         var cells: [SourceCell] = []
         cells.reserveCapacity(members.count)
         for (key, value) in members {
-            if Field.isResultColumn(key) { continue }
+            let known = self.known(key)
+            if known.isResultColumn { continue }
             if key == "kind", declaredKind == nil { declaredKind = value.text }
-            cells.append(SourceCell(key: key, value: value, field: Field(header: key)))
+            cells.append(SourceCell(key: key, value: value, field: known.field))
         }
         return SourceRow(number: number, cells: cells)
     }
+
+    /// What a record's key names, worked out once per distinct key (records repeat
+    /// their keys); at most `keyCacheLimit` keys are remembered.
+    private func known(_ key: String) -> (isResultColumn: Bool, field: Field?) {
+        if let known = keyCache[key] { return known }
+        let known = (Field.isResultColumn(key), Field(header: key))
+        if keyCache.count < Self.keyCacheLimit { keyCache[key] = known }
+        return known
+    }
+
+    private var keyCache: [String: (isResultColumn: Bool, field: Field?)] = [:]
+    private static let keyCacheLimit = 256
 }

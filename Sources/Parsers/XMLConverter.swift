@@ -12,12 +12,21 @@ import FoundationXML
 /// declared, so neither entity expansion ("billion laughs") nor external entities (which
 /// could read local files) can happen.
 enum XMLConverter {
-    struct Converted {
-        /// The temporary NDJSON file; the caller removes it.
+    /// A converted document, shared by the readers of one file.
+    final class Converted {
+        /// The temporary NDJSON file; removed when the last reader using it is gone.
         let path: String
         let kind: String?
         /// The fields named by any record, in the order first seen.
         let keys: [String]
+
+        init(path: String, kind: String?, keys: [String]) {
+            self.path = path
+            self.kind = kind
+            self.keys = keys
+        }
+
+        deinit { unlink(path) }
     }
 
     /// `bytes` opens a fresh stream of the file's bytes, for the checks made before parsing.

@@ -56,6 +56,8 @@ final class FileProcessor {
         let kind: SubmissionKind
         /// For each TRN on more than one row: all its row numbers.
         let duplicates: [Int: [Int]]
+        /// The reader of the first pass, for pass 2 to reopen (an XML file is converted once).
+        let reader: SubmissionReader
     }
 
     func process(_ file: InboxFile) throws(RunError) -> FileReport {
@@ -127,7 +129,7 @@ final class FileProcessor {
             throw Refusal(problem: error.problem, rowsReadable: true, format: reader.format, header: reader.header)
         }
         let kind = try self.kind(of: reader, fieldsSeen: fieldsSeen, submitter: file.submitter)
-        return Scan(format: reader.format, header: reader.header, kind: kind, duplicates: duplicates)
+        return Scan(format: reader.format, header: reader.header, kind: kind, duplicates: duplicates, reader: reader)
     }
 
     private func kind(of reader: SubmissionReader, fieldsSeen: Set<Field>, submitter: Submitter) throws(Refusal) -> SubmissionKind {
@@ -232,7 +234,7 @@ final class FileProcessor {
             runID: runID, asOf: asOf, processedAt: Timestamp.now()))
         let validator = RowValidator(kind: scan.kind, context: RuleContext(
             today: asOf, submitter: file.submitter, trs: trs, state: tx, reference: reference))
-        let reader = try SubmissionReader(path: file.path)
+        let reader = try scan.reader.reopened()
         var counts = ResultCounts()
         var reading = Inbox.nowNanoseconds()
         while let row = try reader.next() {

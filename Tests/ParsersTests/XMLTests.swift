@@ -28,6 +28,38 @@ struct XMLTests {
         #expect(read[1].input[.trn] == "2345678")
     }
 
+    @Test("reopening reads the same rows from the one conversion, which goes with the last reader")
+    func reopened() throws {
+        let path = FileManagerShim.write("""
+            <submission kind="extensions"><record><trn>1234567</trn><number_of_terms>2</number_of_terms></record>
+            <record><trn>2345678</trn></record></submission>
+            """, name: "legacy.xml")
+        var first: SubmissionReader? = try SubmissionReader(path: path)
+        let firstRows = try rows(first!)
+        weak let converted = try #require(Mirror(reflecting: first!).descendant("converted") as? XMLConverter.Converted)
+        var second: SubmissionReader? = try first!.reopened()
+        #expect((Mirror(reflecting: second!).descendant("converted") as? XMLConverter.Converted) === converted)
+        let secondRows = try rows(second!)
+        #expect(values(secondRows) == values(firstRows))
+        #expect(secondRows.map(\.number) == firstRows.map(\.number))
+        #expect(second!.header == first!.header)
+        let temporary = try #require(converted?.path)
+        first = nil
+        #expect(FileManager.default.fileExists(atPath: temporary), "the second reader still uses it")
+        second = nil
+        #expect(!FileManager.default.fileExists(atPath: temporary))
+    }
+
+    @Test("a UTF-16 file reopens from its path")
+    func reopenedUTF16() throws {
+        var bytes: [UInt8] = [0xFF, 0xFE]
+        for unit in "TRN,Date of birth,Number of terms\n1234567,1990-01-01,2\n".utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        let path = FileManagerShim.write("", name: "utf16.csv")
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let reader = try SubmissionReader(path: path)
+        #expect(values(try rows(try reader.reopened())) == values(try rows(reader)))
+    }
+
     @Test("without a kind attribute the kind comes from the elements")
     func detectedKind() throws {
         let r = try xml("<submission><record><trn>1</trn><note>hi</note><date_of_birth>x</date_of_birth><number_of_terms>2</number_of_terms></record></submission>")
