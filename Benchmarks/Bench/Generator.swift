@@ -122,8 +122,15 @@ struct Generator {
     }
 
     mutating func claimLine(_ index: Int) -> String {
-        var trn = String(Self.trn(index)), dob = dateOfBirth(index), programme = index % 3 == 0 ? "school-led" : "provider-led"
-        var start = asOf.adding(days: -(index % 400)).iso
+        Self.claim(index, dob: dateOfBirth(index), asOf: asOf, startDaysBack: 0, rng: &rng).map(\.1).joined(separator: ",") + "\n"
+    }
+
+    /// A claims row for teacher `index`, started `startDaysBack` or more days before
+    /// `asOf`; one in ten is invalid (TRN, date of birth, programme or start date).
+    static func claim(_ index: Int, dob: String, asOf: Day, startDaysBack: Int,
+                      rng: inout SplitMix64) -> [(Field, String)] {
+        var trn = String(Self.trn(index)), dob = dob, programme = index % 3 == 0 ? "school-led" : "provider-led"
+        var start = asOf.adding(days: -(index % 400) - startDaysBack).iso
         switch rng.next() % 40 {
         case 0: trn = "T\(index)"
         case 1: dob = "1990-02-30"
@@ -131,7 +138,7 @@ struct Generator {
         case 3: start = "2027-01-01"
         default: break
         }
-        return "\(trn),\(dob),\(programme),\(start)\n"
+        return [(.trn, trn), (.dateOfBirth, dob), (.inductionProgramme, programme), (.inductionStartDate, start)]
     }
 
     mutating func actionLine(_ index: Int) -> String {

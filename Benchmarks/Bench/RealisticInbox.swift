@@ -95,7 +95,7 @@ struct RealisticInbox {
             let body = pick(0...(bodies - 1))
             var out = files.open(kind: .claims, submitter: "appropriate-bodies/AB\(1000 + body)", format: pickFormat())
             for _ in 0..<count {
-                out.add(claimRow(teacher, dob: dateOfBirth))
+                out.add(Generator.claim(teacher, dob: dateOfBirth(teacher), asOf: asOf, startDaysBack: 30, rng: &rng))
                 claimed[body].append(teacher)
                 teacher += 1
             }
@@ -177,19 +177,6 @@ struct RealisticInbox {
         }
         return [(.trn, String(Generator.trn(index))), (.dateOfBirth, birth), (.email, email), (.mentorStartDate, start),
                 (.schoolURN, urn)]
-    }
-
-    private mutating func claimRow(_ index: Int, dob: (Int) -> String) -> [(Field, String)] {
-        var trn = String(Generator.trn(index)), birth = dob(index), programme = index % 3 == 0 ? "school-led" : "provider-led"
-        var start = asOf.adding(days: -(index % 400) - 30).iso
-        switch rng.next() % 40 {
-        case 0: trn = "T\(index)"
-        case 1: birth = "1990-02-30"
-        case 2: programme = "blended"
-        case 3: start = "2027-01-01"
-        default: break
-        }
-        return [(.trn, trn), (.dateOfBirth, birth), (.inductionProgramme, programme), (.inductionStartDate, start)]
     }
 
     private mutating func actionRow(_ index: Int, dob: (Int) -> String) -> [(Field, String)] {
