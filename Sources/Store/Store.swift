@@ -56,9 +56,14 @@ public final class Store {
         }
     }
 
-    /// Runs `body` with a read-only view.
+    /// Runs `body` with a consistent view, in a transaction that is always rolled back,
+    /// so nothing it does is kept.
+    ///
+    /// Not GRDB's `read`: that switches `PRAGMA query_only` on and off, and SQLite expires
+    /// every prepared statement of the connection whenever such a flag changes, so the
+    /// per-row statements were compiled again after each file's fingerprint look-up.
     public func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try queue.read { db in try body(StoreTransaction(db: db, hot: hot)) }
+        try rollingBack(body)
     }
 
     /// Writes the WAL into the database file and syncs it: after this returns, every
