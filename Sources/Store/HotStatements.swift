@@ -82,6 +82,15 @@ final class HotStatements {
     }
 }
 
+extension HotStatements {
+    /// How many times SQLite has compiled `name` again since it was prepared (after
+    /// something expired it); 0 when it has not been prepared yet.
+    func recompilations(of name: Name) -> Int {
+        guard let statement = prepared[name.rawValue] else { return 0 }
+        return Int(sqlite3_stmt_status(statement.sqliteStatement, SQLITE_STMTSTATUS_REPREPARE, 0))
+    }
+}
+
 /// A value bound to a hot statement.
 enum SQLValue {
     case null

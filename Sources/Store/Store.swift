@@ -10,7 +10,7 @@ public final class Store {
     public let path: String
     private let queue: DatabaseQueue
     /// The per-row statements, prepared on the queue's one connection.
-    private let hot = HotStatements()
+    let hot = HotStatements()
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
     public init(path: String) throws {

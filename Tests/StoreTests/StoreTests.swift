@@ -182,4 +182,21 @@ struct StoreTests {
         }
         #expect(history.registrations.first?.end == day)
     }
+
+    @Test("a read between two files' transactions leaves the per-row statements compiled")
+    func readKeepsStatementsPrepared() throws {
+        func file(_ sha: Character) throws {
+            try store.write { tx in
+                let id = try submission(tx, sha: sha)
+                _ = try tx.history(of: trn)
+                try tx.recordVerdict(submissionID: id, row: 2, trn: trn, verdict: .rejected(Problem(.trnFormat, "x")), extensionID: nil)
+            }
+        }
+        try file("a")
+        let existing = try store.read { try $0.submission(from: submitter, sha256: String(repeating: "a", count: 64)) }
+        #expect(existing != nil)
+        try file("b")
+        #expect(store.hot.recompilations(of: .teacherKnown) == 0)
+        #expect(store.hot.recompilations(of: .insertVerdict) == 0)
+    }
 }
