@@ -137,27 +137,58 @@ final class JSONScanner {
         _ = try stream.next()
         scratch.removeAll(keepingCapacity: true)
         while true {
-            guard let byte = try stream.next() else { throw fail("a string is never closed") }
-            switch byte {
-            case UInt8(ascii: "\""):
-                guard let text = String(validating: scratch, as: UTF8.self) else {
-                    throw ParseError(.fileEncoding, "The file is not UTF-8 text. Save it as UTF-8 and upload it again.", line: line)
+            if stream.position == stream.end, try !stream.refill() { throw fail("a string is never closed") }
+            // A run of bytes that need no decision, taken from the stream's buffer in one go;
+            // a string that lies whole in the buffer becomes text without a copy.
+            let start = stream.position, end = stream.end
+            let runEnd = stream.buffer.withUnsafeBufferPointer { Self.plainRun($0, from: start, to: end) }
+            if scratch.isEmpty, runEnd < end, stream.buffer[runEnd] == UInt8(ascii: "\""), runEnd - start <= JSONScanner.maximumStringBytes {
+                stream.position = runEnd + 1
+                return try text(stream.buffer.withUnsafeBufferPointer {
+                    String(validating: UnsafeBufferPointer(rebasing: $0[start..<runEnd]), as: UTF8.self)
+                })
+            }
+            scratch.append(contentsOf: stream.buffer[start..<runEnd])
+            stream.position = runEnd
+            if runEnd < end {
+                let byte = stream.buffer[runEnd]
+                stream.position += 1
+                switch byte {
+                case UInt8(ascii: "\""):
+                    return try text(String(validating: scratch, as: UTF8.self))
+                case UInt8(ascii: "\\"):
+                    try escape()
+                default:
+                    if byte == 0 {
+                        throw ParseError(.fileBinary, "The file contains binary data (a NUL byte). Upload the submission as text.", line: line)
+                    }
+                    throw fail("a string contains an unescaped control character or line break")
                 }
-                return text
-            case UInt8(ascii: "\\"):
-                try escape()
-            case 0..<0x20:
-                if byte == 0 {
-                    throw ParseError(.fileBinary, "The file contains binary data (a NUL byte). Upload the submission as text.", line: line)
-                }
-                throw fail("a string contains an unescaped control character or line break")
-            default:
-                scratch.append(byte)
             }
             if scratch.count > JSONScanner.maximumStringBytes {
                 throw ParseError(.lineTooLong, "A string is longer than \(JSONScanner.maximumStringBytes / 1024) KB.", line: line)
             }
         }
+    }
+
+    /// A string's decoded text, or the encoding error when its bytes were not UTF-8.
+    private func text(_ decoded: String?) throws(ParseError) -> String {
+        guard let decoded else {
+            throw ParseError(.fileEncoding, "The file is not UTF-8 text. Save it as UTF-8 and upload it again.", line: line)
+        }
+        return decoded
+    }
+
+    /// Where the run of string bytes starting at `start` ends: at a quote, a backslash or
+    /// a control character, else at `end`.
+    private static func plainRun(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
+        var index = start
+        while index < end {
+            let byte = buffer[index]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return index }
+            index += 1
+        }
+        return end
     }
 
     private func escape() throws(ParseError) {

@@ -77,19 +77,33 @@ public enum JSONWriter {
 
     public static func writeString(_ s: String, to out: inout String) {
         out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+        // Only ASCII bytes are escaped, so runs between them are whole characters and are
+        // copied in one go.
+        var runStart = s.utf8.startIndex
+        var index = runStart
+        while index != s.utf8.endIndex {
+            let byte = s.utf8[index]
+            let escaped: String?
+            switch byte {
+            case UInt8(ascii: "\""): escaped = "\\\""
+            case UInt8(ascii: "\\"): escaped = "\\\\"
+            case UInt8(ascii: "\n"): escaped = "\\n"
+            case UInt8(ascii: "\r"): escaped = "\\r"
+            case UInt8(ascii: "\t"): escaped = "\\t"
+            case 0..<0x20:
+                let hex = String(byte, radix: 16)
+                escaped = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: escaped = nil
             }
+            let next = s.utf8.index(after: index)
+            if let escaped {
+                out += s[runStart..<index]
+                out += escaped
+                runStart = next
+            }
+            index = next
         }
+        out += s[runStart..<index]
         out += "\""
     }
 }

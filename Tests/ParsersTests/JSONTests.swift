@@ -1,3 +1,4 @@
+import Foundation
 import Domain
 import Testing
 @testable import Parsers
@@ -97,5 +98,46 @@ struct ReferenceTests {
         #expect(extract.records[1].recordStatus == .merged(into: TRN(value: 1_234_567)))
         #expect(extract.records[1].qtsAwardDate == nil)
         #expect(extract.records[2].recordStatus == .deactivated)
+    }
+
+    /// Strings that exercise every escape, characters of several bytes, a quote followed
+    /// by a combining mark (one character, two scalars) and a CR LF pair.
+    static let awkward = ["", "plain", "Zo\u{eb} \"Z\"\n", "a\\b/c", "\"\u{301}x", "x\r\ny", "\u{1}\u{1F}\t", "\u{1F600}\u{7F}",
+                          String(repeating: "\u{e9}", count: 40) + "\"" + String(repeating: "z", count: 30)]
+
+    @Test("strings are written as JSON that reads back the same", arguments: awkward)
+    func writeReadsBack(_ text: String) throws {
+        var json = ""
+        JSONWriter.writeString(text, to: &json)
+        #expect(!json.utf8.dropFirst().dropLast().contains { $0 < 0x20 }, "no raw control character in \(json)")
+        let read = try JSONScanner(stream: ByteStream(bytes: Array(json.utf8))).value()
+        #expect(read == .string(text))
+    }
+
+    @Test("escapes are written the short way where JSON has one")
+    func writtenEscapes() {
+        #expect(JSONWriter.serialise(.string("\"\u{301}\\\n\r\t\u{1}é")) == #""\"\#u{301}\\\n\r\t\u0001é""#)
+    }
+
+    @Test("strings split across the read buffer read whole", arguments: [1, 2, 3, 7, 64])
+    func acrossBuffer(_ capacity: Int) throws {
+        var json = "["
+        for (index, text) in Self.awkward.enumerated() {
+            if index > 0 { json += ", " }
+            JSONWriter.writeString(text, to: &json)
+        }
+        json += "]"
+        let stream = try ByteStream(path: FileManagerShim.write(json, name: "a.json"), capacity: capacity)
+        let read = try JSONScanner(stream: stream).value()
+        #expect(read == .array(Self.awkward.map(JSONValue.string)))
+    }
+
+    @Test("a string that is not UTF-8 is refused as an encoding problem, whole or split", arguments: [3, 64])
+    func notUTF8(_ capacity: Int) throws {
+        let path = FileManagerShim.write("", name: "a.json")
+        try Data([UInt8(ascii: "\""), 0x61, 0xC3, 0x28, 0x62, UInt8(ascii: "\"")]).write(to: URL(fileURLWithPath: path))
+        #expect { try JSONScanner(stream: ByteStream(path: path, capacity: capacity)).value() } throws: {
+            ($0 as? ParseError)?.code == .fileEncoding
+        }
     }
 }
