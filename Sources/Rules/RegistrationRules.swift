@@ -173,13 +173,7 @@ extension FormatChecks {
             report(.field(.email, "missing"), "The email is missing. Enter the teacher's email address.")
             return nil
         }
-        let email = text.lowercased()
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        let labels = parts.count == 2 ? parts[1].split(separator: ".", omittingEmptySubsequences: false) : []
-        let valid = email.utf8.count <= 320 && parts.count == 2 && !parts[0].isEmpty && !email.contains("..")
-            && labels.count >= 2 && labels.allSatisfy { !$0.isEmpty && $0.utf8.count <= 63 }
-            && !email.contains(where: { $0.isWhitespace })
-        guard valid else {
+        guard let email = EmailAddress.normalised(text) else {
             report(.emailFormat, "The email \"\(text.prefix(80))\" is not a valid email address, like name@school.org.uk.")
             return nil
         }
