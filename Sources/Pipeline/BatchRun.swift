@@ -68,15 +68,30 @@ public struct BatchRun {
         let lock = try RunLock(path: root.lock)
         defer { withExtendedLifetime(lock) {} }
 
+        // The TRS extract, the biggest input, loads on a second thread while the store
+        // opens and the inbox is listed; the first files are scanned meanwhile.
         var timings = StageTimings()
+        let (trsPath, logger) = (options.trsPath, self.logger)
+        let trsLoad = Background(name: "trs-load") { () -> (Result<TRSIndex, RunError>, StageTimings) in
+            var timings = StageTimings()
+            let started = Inbox.nowNanoseconds()
+            let trs = Result { () throws(RunError) in try TRSLoader.load(path: trsPath, root: root, logger: logger) }
+            timings.add(.load, since: started)
+            return (trs, timings)
+        }
         var stageStart = Inbox.nowNanoseconds()
-        let (store, reference, trs) = try Self.open(root: root, trsPath: options.trsPath, logger: logger)
+        let (store, reference) = try Self.openStore(root: root)
         stageStart = timings.add(.load, since: stageStart)
         // What a killed run left half-written; its files are processed again below.
         for name in Inbox.entries(of: root.temporary) { unlink(root.temporary + "/" + name) }
 
         let listing = Inbox(root: root, settleSeconds: options.settleSeconds).scan()
         timings.add(.discover, since: stageStart)
+        let lookahead = Lookahead(files: listing.files) { reference.knows($0.submitter) }
+        defer { lookahead.stop() }
+        let (loaded, loading) = trsLoad.value
+        timings.merge(loading)
+        let trs = try loaded.get()
         for notice in listing.notices {
             logger.notice("left in the inbox: \(notice.path.loggable) (\(notice.reason))")
         }
@@ -89,9 +104,9 @@ public struct BatchRun {
                                       runID: options.runID, logger: logger)
         processor.killAfterRows = options.killAfterRows
         var failure: RunError?
-        for file in listing.files {
+        for (index, file) in listing.files.enumerated() {
             do {
-                let report = try processor.process(file)
+                let report = try processor.process(file, look: lookahead.take(index))
                 log(report)
                 summary.files.append(report)
                 progress?(summary.files.count, listing.files.count)
@@ -127,6 +142,12 @@ public struct BatchRun {
 
     /// The store, the reference data and the TRS extract a run works with.
     static func open(root: DataRoot, trsPath: String?, logger: Logger) throws(RunError) -> (Store, ReferenceIndex, TRSIndex) {
+        let (store, reference) = try openStore(root: root)
+        return (store, reference, try TRSLoader.load(path: trsPath, root: root, logger: logger))
+    }
+
+    /// The store and the reference data it holds.
+    static func openStore(root: DataRoot) throws(RunError) -> (Store, ReferenceIndex) {
         let store: Store
         let reference: ReferenceIndex
         do {
@@ -138,7 +159,7 @@ public struct BatchRun {
         guard !reference.isEmpty else {
             throw .configuration("no reference data in \(root.store): run `ect-batch load-reference` first")
         }
-        return (store, reference, try TRSLoader.load(path: trsPath, root: root, logger: logger))
+        return (store, reference)
     }
 
     private func log(_ report: FileReport) {

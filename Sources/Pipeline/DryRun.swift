@@ -47,7 +47,7 @@ public struct DryRun {
             if let existing = try store.read({ try $0.submission(from: submitter, sha256: sha256) }), existing.status == .processed {
                 return .alreadyProcessed(counts: try processor.storedOutcomes(file, existing, each: each))
             }
-            let scan = try processor.scan(file)
+            let scan = try FileProcessor.scan(file)
             let counts = try store.rollingBack { tx in
                 try processor.validateRows(file, scan, sha256: sha256, in: tx, each: each)
             }

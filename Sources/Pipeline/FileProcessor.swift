@@ -60,25 +60,26 @@ final class FileProcessor {
         let reader: SubmissionReader
     }
 
-    func process(_ file: InboxFile) throws(RunError) -> FileReport {
+    /// Processes `file`; `look` is its first look when one was taken ahead (see
+    /// `Lookahead`), else it is taken here.
+    func process(_ file: InboxFile, look: FirstLook? = nil) throws(RunError) -> FileReport {
         let started = Inbox.nowNanoseconds()
         var report: FileReport
         if !reference.knows(file.submitter) {
             report = try quarantineUnknownSubmitter(file)
         } else {
-            report = try processKnown(file)
+            report = try processKnown(file, look ?? FirstLook.take(file))
         }
         report.milliseconds = Int((Inbox.nowNanoseconds() - started) / 1_000_000)
         return report
     }
 
-    private func processKnown(_ file: InboxFile) throws(RunError) -> FileReport {
-        let sha256: String
-        do {
-            let started = Inbox.nowNanoseconds()
-            sha256 = try Fingerprint.sha256(path: file.path)
-            timings.add(.fingerprint, since: started)
-        } catch {
+    private func processKnown(_ file: InboxFile, _ look: FirstLook) throws(RunError) -> FileReport {
+        timings.merge(look.timings)
+        let sha256: String, scan: Result<Scan, Refusal>
+        switch look.outcome {
+        case .read(let fingerprint, let first): (sha256, scan) = (fingerprint, first)
+        case .unreadable(let error):
             return try refuse(file, Refusal(problem: error.problem, rowsReadable: false), sha256: nil, existing: nil)
         }
         let existing = try storeRead { try $0.submission(from: file.submitter, sha256: sha256) }
@@ -86,10 +87,7 @@ final class FileProcessor {
             return try reissue(file, existing)
         }
         do {
-            let started = Inbox.nowNanoseconds()
-            let scan = try self.scan(file)
-            timings.add(.scan, since: started)
-            return try apply(file, scan, sha256: sha256)
+            return try apply(file, try scan.get(), sha256: sha256)
         } catch let refusal as Refusal {
             return try refuse(file, refusal, sha256: sha256, existing: existing)
         } catch let error as RunError {
@@ -101,7 +99,7 @@ final class FileProcessor {
 
     // MARK: Pass 1: format, kind, duplicates
 
-    func scan(_ file: InboxFile) throws(Refusal) -> Scan {
+    static func scan(_ file: InboxFile) throws(Refusal) -> Scan {
         let reader: SubmissionReader
         do {
             reader = try SubmissionReader(path: file.path)
@@ -128,11 +126,11 @@ final class FileProcessor {
         } catch {
             throw Refusal(problem: error.problem, rowsReadable: true, format: reader.format, header: reader.header)
         }
-        let kind = try self.kind(of: reader, fieldsSeen: fieldsSeen, submitter: file.submitter)
+        let kind = try Self.kind(of: reader, fieldsSeen: fieldsSeen, submitter: file.submitter)
         return Scan(format: reader.format, header: reader.header, kind: kind, duplicates: duplicates, reader: reader)
     }
 
-    private func kind(of reader: SubmissionReader, fieldsSeen: Set<Field>, submitter: Submitter) throws(Refusal) -> SubmissionKind {
+    private static func kind(of reader: SubmissionReader, fieldsSeen: Set<Field>, submitter: Submitter) throws(Refusal) -> SubmissionKind {
         var refusal = Refusal(problem: Problem(.fileUnknownKind, ""), rowsReadable: true, format: reader.format, header: reader.header)
         let kind: SubmissionKind
         if let declared = reader.declaredKind {

@@ -1,0 +1,60 @@
+import Domain
+import Foundation
+import Synchronization
+import Testing
+@testable import Pipeline
+
+@Suite("Looking ahead on a second thread")
+struct LookaheadTests {
+    /// `count` small claims files, each different, in a fresh folder.
+    static func files(_ count: Int) throws -> [InboxFile] {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ect-lookahead-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let submitter = Submitter(kind: .appropriateBodies, id: "AB001")
+        return try (0..<count).map { index in
+            let path = "\(folder)/claims-\(index).csv"
+            // TRNs repeat every third row: the later files hold duplicates.
+            let rows = (0...index).map { "\(1_000_000 + $0 % 3),1990-01-01,Provider-led,2025-09-01\n" }.joined()
+            try Data(("TRN,Date of birth,Induction programme,Induction period start date\n" + rows).utf8)
+                .write(to: URL(fileURLWithPath: path))
+            return InboxFile(submitter: submitter, name: "claims-\(index).csv", path: path, arrival: Int64(index))
+        }
+    }
+
+    @Test("each file's look, taken in order, is the one taken on the spot; refused files get none")
+    func sameAsInline() throws {
+        let files = try Self.files(12)
+        let lookahead = Lookahead(files: files, window: 3) { !$0.name.hasSuffix("-5.csv") }
+        defer { lookahead.stop() }
+        for (index, file) in files.enumerated() {
+            let look = lookahead.take(index)
+            guard index != 5 else { #expect(look == nil); continue }
+            let ahead = try #require(look), inline = FirstLook.take(file)
+            guard case .read(let sha, let scan) = ahead.outcome, case .read(let inlineSHA, let inlineScan) = inline.outcome else {
+                Issue.record("file \(index) was not read"); continue
+            }
+            #expect(sha == inlineSHA)
+            let (aheadScan, onTheSpot) = (try scan.get(), try inlineScan.get())
+            #expect(aheadScan.kind == .claims)
+            #expect(aheadScan.duplicates == onTheSpot.duplicates)
+            #expect(aheadScan.duplicates.isEmpty == (index < 3))
+        }
+    }
+
+    @Test("it never looks more than its window ahead of the file taken last")
+    func boundedWindow() throws {
+        let files = try Self.files(20)
+        let looked = Mutex(0)
+        let lookahead = Lookahead(files: files, window: 4) { _ in looked.withLock { $0 += 1 }; return true }
+        defer { lookahead.stop() }
+        for index in files.indices {
+            // Give the second thread time to run as far ahead as it may.
+            let deadline = Date().addingTimeInterval(2)
+            while looked.withLock({ $0 }) < min(index + 4, files.count), Date() < deadline { usleep(1_000) }
+            let count = looked.withLock { $0 }
+            #expect(count <= index + 4, "\(count) files looked at before file \(index) was taken")
+            #expect(count == min(index + 4, files.count), "the second thread runs ahead up to the window")
+            _ = lookahead.take(index)
+        }
+    }
+}
