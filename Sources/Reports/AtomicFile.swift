@@ -45,6 +45,12 @@ public final class AtomicFile {
         if buffer.count >= AtomicFile.flushSize { try flush() }
     }
 
+    /// Lets `body` append bytes to the file's buffer directly.
+    public func write(_ body: (inout [UInt8]) -> Void) throws(OutputError) {
+        body(&buffer)
+        if buffer.count >= AtomicFile.flushSize { try flush() }
+    }
+
     private func flush() throws(OutputError) {
         var offset = 0
         while offset < buffer.count {

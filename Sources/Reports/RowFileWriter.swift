@@ -88,7 +88,7 @@ public final class RowFileWriter {
                 cells += [outcome.status.rawValue, CSVFormatting.problems(outcome.errors), CSVFormatting.problems(outcome.warnings)]
                 if appendsExtensionColumn { cells.append(id ?? "") }
             }
-            try output.write(CSVFormatting.line(cells, neutralise: mode == .result))
+            try output.write { CSVFormatting.append(cells, neutralise: mode == .result, to: &$0) }
         case .json, .ndjson:
             var members = row.cells.map { ($0.key, $0.value) }
             if mode == .result, let outcome {
@@ -157,12 +157,42 @@ public final class RowFileWriter {
 /// formula made inert.
 public enum CSVFormatting {
     public static func line(_ cells: [String], neutralise: Bool) -> String {
-        var line = ""
+        var bytes: [UInt8] = []
+        append(cells, neutralise: neutralise, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the line for `cells`, CRLF included, straight to `out`: the hot path of
+    /// result and archive files, with no text built on the way.
+    public static func append(_ cells: [String], neutralise: Bool, to out: inout [UInt8]) {
         for (index, cell) in cells.enumerated() {
-            if index > 0 { line += "," }
-            line += quote(neutralise ? neutralised(cell) : cell)
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            appendCell(cell.utf8, neutralise: neutralise, to: &out)
         }
-        return line + "\r\n"
+        out.append(0x0D)
+        out.append(0x0A)
+    }
+
+    private static func appendCell(_ cell: String.UTF8View, neutralise: Bool, to out: inout [UInt8]) {
+        let prefixed = neutralise && cell.first.map(startsFormula) == true
+        var needsQuotes = cell.last == UInt8(ascii: " ") || (!prefixed && cell.first == UInt8(ascii: " "))
+        if !needsQuotes {
+            for byte in cell where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D {
+                needsQuotes = true
+                break
+            }
+        }
+        if needsQuotes { out.append(UInt8(ascii: "\"")) }
+        if prefixed { out.append(UInt8(ascii: "'")) }
+        if needsQuotes {
+            for byte in cell {
+                out.append(byte)
+                if byte == UInt8(ascii: "\"") { out.append(byte) }
+            }
+            out.append(UInt8(ascii: "\""))
+        } else {
+            out.append(contentsOf: cell)
+        }
     }
 
     /// `code: message | code: message`.
@@ -172,24 +202,14 @@ public enum CSVFormatting {
 
     /// A cell starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`.
     public static func neutralised(_ cell: String) -> String {
-        guard let first = cell.utf8.first else { return cell }
-        switch first {
-        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D:
-            return "'" + cell
-        default:
-            return cell
-        }
+        guard let first = cell.utf8.first, startsFormula(first) else { return cell }
+        return "'" + cell
     }
 
-    public static func quote(_ cell: String) -> String {
-        let needsQuotes = cell.utf8.contains { byte in
-            byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D
-        } || cell.utf8.first == UInt8(ascii: " ") || cell.utf8.last == UInt8(ascii: " ")
-        guard needsQuotes else { return cell }
-        var quoted = "\""
-        for character in cell.unicodeScalars {
-            if character == "\"" { quoted += "\"\"" } else { quoted.unicodeScalars.append(character) }
+    private static func startsFormula(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: true
+        default: false
         }
-        return quoted + "\""
     }
 }

@@ -90,6 +90,17 @@ struct RowFileWriterTests {
         #expect(CSVFormatting.neutralised(cell) == "'" + cell)
     }
 
+    @Test("CSV cells are quoted when a comma, quote, line break or edge space needs it; formulas made inert inside the quotes",
+          arguments: [
+              ("plain", "plain"), ("", ""), ("Zoë", "Zoë"), ("a,b", "\"a,b\""), ("say \"hi\"", "\"say \"\"hi\"\"\""),
+              ("two\nlines", "\"two\nlines\""), ("cr\r", "\"cr\r\""), (" lead", "\" lead\""), ("trail ", "\"trail \""),
+              ("=1+2", "'=1+2"), ("=a,b", "\"'=a,b\""), ("-x ", "\"'-x \""), (" =x", "\" =x\""), ("\rx", "\"'\rx\""),
+          ])
+    func csvCells(_ cell: String, _ expected: String) {
+        #expect(CSVFormatting.line([cell, "z"], neutralise: true) == expected + ",z\r\n")
+        #expect(CSVFormatting.line(["=1"], neutralise: false) == "=1\r\n")
+    }
+
     @Test("a discarded file leaves nothing behind")
     func discard() throws {
         let file = try AtomicFile(path: folder + "/gone.csv")
