@@ -45,6 +45,7 @@ struct Bench: ParsableCommand {
         print("stages: " + StageTimings.Stage.allCases.map { stage in
             String(format: "%@ %.2f s", stage.rawValue, summary.timings.seconds(stage))
         }.joined(separator: ", "))
+        print("(the TRS load, hashing and scanning run on a second thread beside the rest: stages add up to more than the time)")
     }
 
     /// Writes the data root and loads its reference data into a new store.

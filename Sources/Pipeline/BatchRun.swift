@@ -83,7 +83,7 @@ public struct BatchRun {
         let (store, reference) = try Self.openStore(root: root)
         stageStart = timings.add(.load, since: stageStart)
         // What a killed run left half-written; its files are processed again below.
-        for name in Inbox.entries(of: root.temporary) { unlink(root.temporary + "/" + name) }
+        Self.empty(root.temporary)
 
         let listing = Inbox(root: root, settleSeconds: options.settleSeconds).scan()
         timings.add(.discover, since: stageStart)
@@ -124,6 +124,10 @@ public struct BatchRun {
             }
             try store.checkpoint()
         } catch { throw .store(String(describing: error)) }
+        // The processed inputs, retired into tmp/ as each file committed (see FileProcessor.retire).
+        let emptying = Inbox.nowNanoseconds()
+        Self.empty(root.temporary)
+        timings.add(.commit, since: emptying)
         if let failure { throw failure }
         let reporting = Inbox.nowNanoseconds()
         do {
@@ -138,6 +142,11 @@ public struct BatchRun {
         summary.timings = timings
         logger.info("run \(options.runID): \(summary.files.count) files, \(summary.accepted) rows accepted, \(summary.rejected) rejected, \(summary.milliseconds) ms")
         return summary
+    }
+
+    /// Removes everything in `folder` (the run's temporary files).
+    static func empty(_ folder: String) {
+        for name in Inbox.entries(of: folder) { unlink(folder + "/" + name) }
     }
 
     /// The store, the reference data and the TRS extract a run works with.

@@ -82,7 +82,9 @@ final class FileProcessor {
         case .unreadable(let error):
             return try refuse(file, Refusal(problem: error.problem, rowsReadable: false), sha256: nil, existing: nil)
         }
+        let looking = Inbox.nowNanoseconds()
         let existing = try storeRead { try $0.submission(from: file.submitter, sha256: sha256) }
+        timings.add(.fingerprint, since: looking)
         if let existing, existing.status == .processed {
             return try reissue(file, existing)
         }
@@ -171,11 +173,13 @@ final class FileProcessor {
         report.kind = scan.kind
         report.format = scan.format
         let resultPath = self.resultPath(for: file, format: scan.format)
+        let creating = Inbox.nowNanoseconds()
         let resultWriter = try RowFileWriter(output: output(resultPath), format: scan.format, mode: .result,
                                              kind: scan.kind, header: scan.header)
         let archiveFile = try output(Self.unique(archivePath(for: file, format: scan.format)))
         let archiveWriter = try RowFileWriter(output: archiveFile, format: scan.format, mode: .archive, kind: scan.kind,
                                               header: scan.header)
+        timings.add(.write, since: creating)
         var counts = ResultCounts()
         var committing: Int64 = 0
         do {
@@ -211,7 +215,7 @@ final class FileProcessor {
         } catch {
             throw RunError.output(error)
         }
-        unlink(file.path)
+        retire(file)
         timings.add(.commit, since: committing)
         report.accepted = counts.accepted
         report.rejected = counts.rejected
@@ -290,7 +294,7 @@ final class FileProcessor {
             }
             try resultWriter.finish(counts: counts)
             try archiveWriter.finish(counts: counts)
-            unlink(file.path)
+            retire(file)
             report.accepted = counts.accepted
             report.rejected = counts.rejected
             report.codes = counts.byCode
@@ -404,6 +408,19 @@ final class FileProcessor {
         try Directories.create(root.temporary)
         temporaryFiles += 1
         return try AtomicFile(path: path, temporaryPath: "\(root.temporary)/\(getpid())-\(temporaryFiles).tmp")
+    }
+
+    /// Takes a processed file out of the inbox: renamed into `<root>/tmp/`, which the run
+    /// empties when it ends (and the next run when it starts, after a kill).
+    ///
+    /// Not deleted on the spot: on a file system without a journal, ext4 will not reuse an
+    /// inode freed in the last 30 seconds and checks every such inode when it creates a
+    /// file, so deleting each input between creating results made every creation slower
+    /// (measured: 0.4 ms a file on the realistic inbox).
+    private func retire(_ file: InboxFile) {
+        temporaryFiles += 1
+        let retired = "\(root.temporary)/\(getpid())-\(temporaryFiles).done"
+        if rename(file.path, retired) != 0 { unlink(file.path) }
     }
 
     /// `outbox/<kind>/<id>/<stem>.results.<ext>`, with `-2`, `-3`… for a second file of

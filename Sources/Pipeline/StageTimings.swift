@@ -6,7 +6,7 @@ public struct StageTimings: Sendable {
         case load
         /// Listing the inbox.
         case discover
-        /// Hashing each file.
+        /// Hashing each file, and looking the hash up in the store.
         case fingerprint
         /// The first pass: format, kind, duplicate TRNs.
         case scan
@@ -16,7 +16,7 @@ public struct StageTimings: Sendable {
         case validate
         /// Applying accepted changes and recording verdicts.
         case apply
-        /// Writing result and archive rows.
+        /// Creating the result and archive files (and their folders) and writing their rows.
         case write
         /// Committing, renaming results and archive into place, removing the input.
         case commit

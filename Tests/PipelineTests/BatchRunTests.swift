@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Logging
 import Parsers
 import Testing
 @testable import Pipeline
@@ -69,7 +70,16 @@ struct BatchRunTests {
     @Test("every processed input leaves the inbox for the archive; refused ones for quarantine")
     func filesMove() throws {
         let world = try SampleWorld()
-        _ = try world.run()
+        // During the run a processed input waits in tmp/ (see FileProcessor.retire); the
+        // run deletes them all when it ends.
+        var retiredDuringRun: [Int] = []
+        _ = try BatchRun(options: .init(root: world.root, asOf: SampleWorld.asOf, runID: "run-1"),
+                         logger: .init(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })) { _, _ in
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: world.root.temporary)) ?? []
+            retiredDuringRun.append(names.filter { $0.hasSuffix(".done") }.count)
+        }.run()
+        #expect(retiredDuringRun == retiredDuringRun.sorted() && retiredDuringRun.contains(1) && retiredDuringRun.last == 16, "\(retiredDuringRun)")
+        #expect(try world.files(under: world.root.temporary).isEmpty)
         #expect(try world.files(under: world.root.inbox).isEmpty)
         #expect(try world.files(under: world.root.archive).count == 16)
         #expect(Set(try world.files(under: world.root.quarantine).keys) == [
