@@ -50,7 +50,7 @@ public enum Field: Int, CaseIterable, Sendable {
     public var key: String { Field.keys[self] ?? "" }
 
     private static let keys = Dictionary(uniqueKeysWithValues: allCases.map {
-        ($0, normalise($0.header).replacingSpaces(with: "_"))
+        ($0, normalise($0.header, separator: UInt8(ascii: "_")))
     })
 
     /// The name used in error codes (`trn`, `dob`, `start-date`, ...).
@@ -107,8 +107,8 @@ public enum Field: Int, CaseIterable, Sendable {
         return table
     }()
 
-    /// Lower case, trimmed, `_` and runs of spaces folded to one space.
-    public static func normalise(_ header: some StringProtocol) -> String {
+    /// Lower case, trimmed, `_` and runs of spaces folded to one `separator`.
+    public static func normalise(_ header: some StringProtocol, separator: UInt8 = UInt8(ascii: " ")) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(header.utf8.count)
         var pendingSpace = false
@@ -117,7 +117,7 @@ public enum Field: Int, CaseIterable, Sendable {
             case UInt8(ascii: " "), UInt8(ascii: "_"), UInt8(ascii: "\t"):
                 pendingSpace = !out.isEmpty
             default:
-                if pendingSpace { out.append(UInt8(ascii: " ")); pendingSpace = false }
+                if pendingSpace { out.append(separator); pendingSpace = false }
                 out.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte)
             }
         }
@@ -125,8 +125,3 @@ public enum Field: Int, CaseIterable, Sendable {
     }
 }
 
-extension String {
-    func replacingSpaces(with replacement: Character) -> String {
-        String(map { $0 == " " ? replacement : $0 })
-    }
-}

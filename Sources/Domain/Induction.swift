@@ -6,7 +6,7 @@ public enum Programme: String, Sendable, CaseIterable {
     /// Case-insensitive, hyphens or underscores; legacy `fip` (provider-led), `cip` and
     /// `diy` (school-led) too.
     public init?(submitted text: some StringProtocol) {
-        switch Field.normalise(text).replacingSpaces(with: "-") {
+        switch Field.normalise(text, separator: UInt8(ascii: "-")) {
         case "provider-led", "fip": self = .providerLed
         case "school-led", "cip", "diy": self = .schoolLed
         default: return nil
@@ -20,7 +20,7 @@ public enum WorkingPattern: String, Sendable, CaseIterable {
     case partTime = "part-time"
 
     public init?(submitted text: some StringProtocol) {
-        self.init(rawValue: Field.normalise(text).replacingSpaces(with: "-"))
+        self.init(rawValue: Field.normalise(text, separator: UInt8(ascii: "-")))
     }
 }
 

@@ -43,7 +43,7 @@ public final class CSVTokenizer {
                 cells.reserveCapacity(cellEnds.count)
                 var start = 0
                 for end in cellEnds {
-                    guard let text = String(validating: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self) else {
+                    guard let text = UTF8Text.decode(UnsafeBufferPointer(rebasing: buffer[start..<end])) else {
                         return nil
                     }
                     cells.append(text)

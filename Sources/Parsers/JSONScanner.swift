@@ -145,7 +145,7 @@ final class JSONScanner {
             if scratch.isEmpty, runEnd < end, stream.buffer[runEnd] == UInt8(ascii: "\""), runEnd - start <= JSONScanner.maximumStringBytes {
                 stream.position = runEnd + 1
                 return try text(stream.buffer.withUnsafeBufferPointer {
-                    String(validating: UnsafeBufferPointer(rebasing: $0[start..<runEnd]), as: UTF8.self)
+                    UTF8Text.decode(UnsafeBufferPointer(rebasing: $0[start..<runEnd]))
                 })
             }
             scratch.append(contentsOf: stream.buffer[start..<runEnd])
@@ -155,7 +155,7 @@ final class JSONScanner {
                 stream.position += 1
                 switch byte {
                 case UInt8(ascii: "\""):
-                    return try text(String(validating: scratch, as: UTF8.self))
+                    return try text(UTF8Text.decode(scratch))
                 case UInt8(ascii: "\\"):
                     try escape()
                 default:

@@ -68,7 +68,18 @@ final class HotStatements {
             switch value {
             case .null: sqlite3_bind_null(handle, index)
             case .integer(let number): sqlite3_bind_int64(handle, index, number)
-            case .text(let text): sqlite3_bind_text(handle, index, text, -1, SQLValue.transient)
+            case .text(var text):
+                // The UTF-8 bytes in place, with their length: passing the String itself
+                // made a NUL-terminated copy of every short one.
+                text.withUTF8 { bytes in
+                    guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                        sqlite3_bind_text(handle, index, "", 0, SQLValue.transient)
+                        return
+                    }
+                    base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                        _ = sqlite3_bind_text(handle, index, $0, Int32(bytes.count), SQLValue.transient)
+                    }
+                }
             }
         }
         let code = sqlite3_step(handle)

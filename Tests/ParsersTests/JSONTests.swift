@@ -140,4 +140,11 @@ struct ReferenceTests {
             ($0 as? ParseError)?.code == .fileEncoding
         }
     }
+
+    @Test("bytes decode to text only when they are UTF-8; ASCII takes the short way",
+          arguments: [([0x61, 0x62], "ab"), ([], ""), ([0xC3, 0xA9], "é"), ([0x61, 0xC3], nil), ([0xC3, 0x28], nil),
+                      ([0xED, 0xA0, 0x80], nil), ([0xF0, 0x9F, 0x98, 0x80], "😀"), ([0x7F, 0x00], "\u{7F}\u{0}")] as [([UInt8], String?)])
+    func utf8(_ bytes: [UInt8], _ expected: String?) {
+        #expect(UTF8Text.decode(bytes) == expected)
+    }
 }
