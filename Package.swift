@@ -22,9 +22,11 @@ let package = Package(
         .target(name: "Parsers", dependencies: ["Domain"]),
         // Pure validation: raw row + current state -> verdict + planned change.
         .target(name: "Rules", dependencies: ["Domain"]),
+        // The one SQLite setting Swift cannot make (sqlite3_config is variadic).
+        .target(name: "SQLiteSetup", linkerSettings: [.linkedLibrary("sqlite3")]),
         // SQLite persistence (GRDB): migrations, reference data, induction state, audit.
         .target(name: "Store", dependencies: [
-            "Domain", "Rules",
+            "Domain", "Rules", "SQLiteSetup",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
@@ -53,7 +55,9 @@ let package = Package(
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
         .testTarget(name: "ParsersTests", dependencies: ["Parsers", "Domain"], exclude: ["Fuzz"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Domain"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Rules", "Domain"]),
+        .testTarget(name: "StoreTests", dependencies: [
+            "Store", "Rules", "Domain", .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Parsers", "Domain"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Store", "Domain", "Reports", "Parsers"], exclude: ["Golden"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Domain", "Store"]),

@@ -1,6 +1,7 @@
 import Domain
 import GRDB
 import Rules
+import SQLiteSetup
 
 /// The SQLite store: one file, WAL mode, schema by migrations.
 ///
@@ -14,6 +15,7 @@ public final class Store {
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
     public init(path: String) throws {
+        _ = Self.processSetup
         self.path = path
         var config = Configuration()
         config.journalMode = .wal
@@ -30,6 +32,12 @@ public final class Store {
         queue = try DatabaseQueue(path: path, configuration: config)
         try Migrations.migrator.migrate(queue)
     }
+
+    /// SQLite's process-wide settings, made once, before the first connection opens.
+    private static let processSetup: Void = {
+        // Memory statistics take a global mutex on every SQLite allocation; no one reads them.
+        _ = ect_sqlite_disable_memory_statistics()
+    }()
 
     /// A private, temporary store for tests.
     public static func temporary() throws -> Store {

@@ -1,6 +1,7 @@
 import Domain
 import Testing
 @testable import Store
+import GRDBSQLite
 
 @Suite("The store")
 struct StoreTests {
@@ -198,5 +199,14 @@ struct StoreTests {
         try file("b")
         #expect(store.hot.recompilations(of: .teacherKnown) == 0)
         #expect(store.hot.recompilations(of: .insertVerdict) == 0)
+    }
+
+    @Test("SQLite keeps no memory statistics, whose mutex every allocation took")
+    func noMemoryStatistics() throws {
+        try store.write { tx in
+            let id = try submission(tx)
+            try tx.apply(open(), from: .init(submissionID: id, row: 2, asOf: day))
+        }
+        #expect(sqlite3_memory_used() == 0)
     }
 }
