@@ -14,6 +14,7 @@ import time
 STARTED = time.perf_counter()
 
 import os  # noqa: E402
+import shutil  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 
@@ -32,7 +33,8 @@ def inputs(path):
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
-    database = os.path.join(tempfile.mkdtemp(prefix="duckdb-baseline-"), "load.duckdb")
+    folder = tempfile.mkdtemp(prefix="duckdb-baseline-")
+    database = os.path.join(folder, "load.duckdb")
     connection = duckdb.connect(database)
     files = rows = skipped = 0
     for path in inputs(sys.argv[1]):
@@ -53,6 +55,7 @@ def main():
     seconds = time.perf_counter() - STARTED
     print(f"duckdb {duckdb.__version__}: {files} files, {rows} rows loaded ({skipped} XML skipped) "
           f"in {seconds:.2f} s, {rows / seconds:,.0f} rows/s")
+    shutil.rmtree(folder)  # after the figure: removing the database is not loading it
 
 
 main()
