@@ -27,7 +27,10 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         if runOnly && root == nil { throw ValidationError("--run-only needs --root.") }
+        if generateOnly && root == nil { throw ValidationError("--generate-only needs --root: where to keep the data root.") }
         let path = root ?? FileManager.default.temporaryDirectory.appendingPathComponent("ect-bench-\(UUID().uuidString)").path
+        // A root of its own choosing is removed afterwards; one named by --root is kept.
+        defer { if root == nil { try? FileManager.default.removeItem(atPath: path) } }
         let dataRoot = DataRoot(path: path)
         let generator = Generator(seed: seed, rows: rows, files: files, shape: shape)
         if !runOnly {
