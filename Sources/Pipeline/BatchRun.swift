@@ -87,7 +87,16 @@ public struct BatchRun {
 
         let listing = Inbox(root: root, settleSeconds: options.settleSeconds).scan()
         timings.add(.discover, since: stageStart)
-        let lookahead = Lookahead(files: listing.files) { reference.knows($0.submitter) }
+        let asOf = options.asOf
+        let lookahead = Lookahead(files: listing.files) { index, file in
+            guard reference.knows(file.submitter) else { return nil }
+            var look = FirstLook.take(file)
+            let preparing = Inbox.nowNanoseconds()
+            look.temporaries = FileProcessor.prepareOutputs(for: file, number: index, root: root, asOf: asOf,
+                                                            archived: look.isScanned)
+            look.timings.add(.write, since: preparing)
+            return look
+        }
         defer { lookahead.stop() }
         let (loaded, loading) = trsLoad.value
         timings.merge(loading)
@@ -124,20 +133,30 @@ public struct BatchRun {
             }
             try store.checkpoint()
         } catch { throw .store(String(describing: error)) }
-        // The processed inputs, retired into tmp/ as each file committed (see FileProcessor.retire).
-        let emptying = Inbox.nowNanoseconds()
-        Self.empty(root.temporary)
-        timings.add(.commit, since: emptying)
-        if let failure { throw failure }
-        let reporting = Inbox.nowNanoseconds()
-        do {
-            try ReportBuilder(store: store).write(root: root, runs: [options.runID], suppressBelow: options.suppressBelow)
-        } catch let error as OutputError {
-            throw .output(error)
-        } catch {
-            throw .store(String(describing: error))
+        // The processed inputs, retired into tmp/ as each file committed (see
+        // FileProcessor.retire), are deleted on a second thread while the reports are built
+        // (report files are written beside their destination, not in tmp/).
+        let temporary = root.temporary
+        let emptying = Background(name: "tmp-empty") { () -> StageTimings in
+            var timings = StageTimings()
+            let started = Inbox.nowNanoseconds()
+            Self.empty(temporary)
+            timings.add(.commit, since: started)
+            return timings
         }
-        timings.add(.reports, since: reporting)
+        if failure == nil {
+            let reporting = Inbox.nowNanoseconds()
+            do {
+                try ReportBuilder(store: store).write(root: root, runs: [options.runID], suppressBelow: options.suppressBelow)
+            } catch let error as OutputError {
+                failure = .output(error)
+            } catch {
+                failure = .store(String(describing: error))
+            }
+            timings.add(.reports, since: reporting)
+        }
+        timings.merge(emptying.value)
+        if let failure { throw failure }
         timings.merge(processor.timings)
         summary.timings = timings
         logger.info("run \(options.runID): \(summary.files.count) files, \(summary.accepted) rows accepted, \(summary.rejected) rejected, \(summary.milliseconds) ms")

@@ -26,6 +26,8 @@ final class FileProcessor {
     var killAfterRows: Int?
     private var rowsValidated = 0
     private var temporaryFiles = 0
+    /// Files in `<root>/tmp/` made ahead for the file in hand (see `prepareOutputs`).
+    private var preparedTemporaries: [String] = []
     /// Where this processor's time went.
     var timings = StageTimings()
 
@@ -76,6 +78,8 @@ final class FileProcessor {
 
     private func processKnown(_ file: InboxFile, _ look: FirstLook) throws(RunError) -> FileReport {
         timings.merge(look.timings)
+        preparedTemporaries = look.temporaries
+        defer { preparedTemporaries = [] }
         let sha256: String, scan: Result<Scan, Refusal>
         switch look.outcome {
         case .read(let fingerprint, let first): (sha256, scan) = (fingerprint, first)
@@ -405,9 +409,36 @@ final class FileProcessor {
     /// A file written under `<root>/tmp/` and renamed to `path` when complete, so that no
     /// half-written file is ever visible in the outbox, archive or quarantine.
     func output(_ path: String) throws(OutputError) -> AtomicFile {
+        if !preparedTemporaries.isEmpty {
+            return try AtomicFile(path: path, temporaryPath: preparedTemporaries.removeFirst())
+        }
         try Directories.create(root.temporary)
         temporaryFiles += 1
         return try AtomicFile(path: path, temporaryPath: "\(root.temporary)/\(getpid())-\(temporaryFiles).tmp")
+    }
+
+    /// Creates, for the file `number` of the run, the folders its result and archive go
+    /// to and two empty files in `<root>/tmp/` for `output` to write them in; returns
+    /// their paths. Run on the lookahead's thread, so that creating files and folders
+    /// (a fraction of a millisecond each on ext4) overlaps the work on the file before.
+    /// The archive folder is made only for a file that will be archived (`archived`): a
+    /// refused file goes to quarantine.
+    static func prepareOutputs(for file: InboxFile, number: Int, root: DataRoot, asOf: Day, archived: Bool) -> [String] {
+        let submitter = (file.submitter.kind.rawValue, file.submitter.id)
+        var folders = [root.temporary, root.folder(root.outbox, for: submitter)]
+        if archived { folders.append(root.folder(root.archive + "/" + asOf.iso, for: submitter)) }
+        for folder in folders {
+            guard (try? Directories.create(folder)) != nil else { return [] }
+        }
+        var paths: [String] = []
+        for part in ["result", "archive"] {
+            let path = "\(root.temporary)/\(getpid())-\(number)-\(part).tmp"
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+            guard descriptor >= 0 else { break }
+            close(descriptor)
+            paths.append(path)
+        }
+        return paths
     }
 
     /// Takes a processed file out of the inbox: renamed into `<root>/tmp/`, which the run

@@ -14,8 +14,14 @@ struct FirstLook: @unchecked Sendable {
     }
 
     let outcome: Outcome
+    /// Whether the first pass found the file readable, of a kind its sender may send.
+    var isScanned: Bool {
+        if case .read(_, .success) = outcome { true } else { false }
+    }
+    /// Empty files made ahead for the file's outputs (see `FileProcessor.prepareOutputs`).
+    var temporaries: [String] = []
     /// The time the two took.
-    let timings: StageTimings
+    var timings: StageTimings
 
     /// Fingerprints and scans `file`.
     static func take(_ file: InboxFile) -> FirstLook {
@@ -49,7 +55,7 @@ final class Lookahead: @unchecked Sendable {
     }
 
     private let files: [InboxFile]
-    private let wanted: @Sendable (InboxFile) -> Bool
+    private let look: @Sendable (Int, InboxFile) -> FirstLook?
     private let window: Int
     // Guarded by `condition`.
     private let condition = NSCondition()
@@ -57,11 +63,12 @@ final class Lookahead: @unchecked Sendable {
     private var next = 0
     private var stopped = false
 
-    /// Starts looking at `files`, in order, skipping those `wanted` refuses.
-    init(files: [InboxFile], window: Int = 8, wanted: @escaping @Sendable (InboxFile) -> Bool) {
+    /// Starts looking at `files`, in order: `look` takes the first look at a file (its
+    /// index and itself), or gives `nil` for one the run will not read.
+    init(files: [InboxFile], window: Int = 8, look: @escaping @Sendable (Int, InboxFile) -> FirstLook?) {
         self.files = files
         self.window = window
-        self.wanted = wanted
+        self.look = look
         slots = Array(repeating: .pending, count: files.count)
         guard !files.isEmpty else { return }
         let thread = Thread { [self] in work() }
@@ -101,9 +108,9 @@ final class Lookahead: @unchecked Sendable {
             let stop = stopped
             condition.unlock()
             if stop { return }
-            let look = wanted(files[index]) ? FirstLook.take(files[index]) : nil
+            let first = look(index, files[index])
             condition.lock()
-            slots[index] = .ready(look)
+            slots[index] = .ready(first)
             condition.broadcast()
             condition.unlock()
         }

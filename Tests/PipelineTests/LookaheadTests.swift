@@ -24,7 +24,7 @@ struct LookaheadTests {
     @Test("each file's look, taken in order, is the one taken on the spot; refused files get none")
     func sameAsInline() throws {
         let files = try Self.files(12)
-        let lookahead = Lookahead(files: files, window: 3) { !$0.name.hasSuffix("-5.csv") }
+        let lookahead = Lookahead(files: files, window: 3) { _, file in file.name.hasSuffix("-5.csv") ? nil : FirstLook.take(file) }
         defer { lookahead.stop() }
         for (index, file) in files.enumerated() {
             let look = lookahead.take(index)
@@ -45,7 +45,10 @@ struct LookaheadTests {
     func boundedWindow() throws {
         let files = try Self.files(20)
         let looked = Mutex(0)
-        let lookahead = Lookahead(files: files, window: 4) { _ in looked.withLock { $0 += 1 }; return true }
+        let lookahead = Lookahead(files: files, window: 4) { _, file in
+            looked.withLock { $0 += 1 }
+            return FirstLook.take(file)
+        }
         defer { lookahead.stop() }
         for index in files.indices {
             // Give the second thread time to run as far ahead as it may.
@@ -56,5 +59,23 @@ struct LookaheadTests {
             #expect(count == min(index + 4, files.count), "the second thread runs ahead up to the window")
             _ = lookahead.take(index)
         }
+    }
+
+    @Test("outputs made ahead: the result's folder always, the archive's only for a file to archive, two empty files in tmp/")
+    func preparedOutputs() throws {
+        let root = DataRoot(path: FileManager.default.temporaryDirectory.appendingPathComponent("ect-prepared-\(UUID().uuidString)").path)
+        let file = InboxFile(submitter: Submitter(kind: .schools, id: "100001"), name: "a.csv", path: root.inbox + "/a.csv", arrival: 0)
+        let asOf = Day(iso: "2026-11-20")!
+        let refused = FileProcessor.prepareOutputs(for: file, number: 7, root: root, asOf: asOf, archived: false)
+        #expect(refused.count == 2)
+        for path in refused {
+            #expect(path.hasPrefix(root.temporary + "/"))
+            #expect((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) == 0)
+        }
+        #expect(FileManager.default.fileExists(atPath: root.outbox + "/schools/100001"))
+        #expect(!FileManager.default.fileExists(atPath: root.archive + "/2026-11-20/schools/100001"))
+        let archived = FileProcessor.prepareOutputs(for: file, number: 8, root: root, asOf: asOf, archived: true)
+        #expect(Set(archived).isDisjoint(with: refused))
+        #expect(FileManager.default.fileExists(atPath: root.archive + "/2026-11-20/schools/100001"))
     }
 }
