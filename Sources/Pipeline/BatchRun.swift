@@ -163,9 +163,17 @@ public struct BatchRun {
         return summary
     }
 
-    /// Removes everything in `folder` (the run's temporary files).
+    /// Removes the files in `folder` and in its folders (the run's temporary files); the
+    /// folders stay, for the next run.
     static func empty(_ folder: String) {
-        for name in Inbox.entries(of: folder) { unlink(folder + "/" + name) }
+        for name in Inbox.entries(of: folder) {
+            let path = folder + "/" + name
+            if Inbox.type(of: path) == S_IFDIR {
+                for inner in Inbox.entries(of: path) { unlink(path + "/" + inner) }
+            } else {
+                unlink(path)
+            }
+        }
     }
 
     /// The store, the reference data and the TRS extract a run works with.

@@ -425,14 +425,18 @@ final class FileProcessor {
     /// refused file goes to quarantine.
     static func prepareOutputs(for file: InboxFile, number: Int, root: DataRoot, asOf: Day, archived: Bool) -> [String] {
         let submitter = (file.submitter.kind.rawValue, file.submitter.id)
-        var folders = [root.temporary, root.folder(root.outbox, for: submitter)]
+        // One of sixteen folders in tmp/, by file number: creating a file locks its folder
+        // for as long as the creation takes, and the run's thread is meanwhile renaming
+        // the outputs of a file eight places back out of another folder.
+        let bucket = "\(root.temporary)/ahead-\(number % 16)"
+        var folders = [bucket, root.folder(root.outbox, for: submitter)]
         if archived { folders.append(root.folder(root.archive + "/" + asOf.iso, for: submitter)) }
         for folder in folders {
             guard (try? Directories.create(folder)) != nil else { return [] }
         }
         var paths: [String] = []
         for part in ["result", "archive"] {
-            let path = "\(root.temporary)/\(getpid())-\(number)-\(part).tmp"
+            let path = "\(bucket)/\(getpid())-\(number)-\(part).tmp"
             let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
             guard descriptor >= 0 else { break }
             close(descriptor)

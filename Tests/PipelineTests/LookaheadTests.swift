@@ -69,7 +69,7 @@ struct LookaheadTests {
         let refused = FileProcessor.prepareOutputs(for: file, number: 7, root: root, asOf: asOf, archived: false)
         #expect(refused.count == 2)
         for path in refused {
-            #expect(path.hasPrefix(root.temporary + "/"))
+            #expect(path.hasPrefix(root.temporary + "/ahead-7/"))
             #expect((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) == 0)
         }
         #expect(FileManager.default.fileExists(atPath: root.outbox + "/schools/100001"))
