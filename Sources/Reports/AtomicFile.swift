@@ -23,8 +23,16 @@ public final class AtomicFile {
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         try Directories.create(directory)
         self.temporaryPath = temporaryPath ?? "\(directory)/.\(name).tmp"
-        descriptor = open(self.temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        // Not O_TRUNC: truncating a file, even an empty one made ahead for this, has ext4
+        // write it back when it is closed (its guard for files replaced by truncation).
+        descriptor = open(self.temporaryPath, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard descriptor >= 0 else { throw OutputError(path: self.temporaryPath, errno: errno) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_size == 0 || ftruncate(descriptor, 0) == 0 else {
+            let error = OutputError(path: self.temporaryPath, errno: errno)
+            close(descriptor)
+            throw error
+        }
         buffer.reserveCapacity(AtomicFile.flushSize)
     }
 

@@ -108,4 +108,19 @@ struct RowFileWriterTests {
         file.discard()
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
     }
+
+    @Test("a temporary file left with bytes in it is emptied before writing; an empty one is used as it is")
+    func reusedTemporary() throws {
+        let stale = folder + "/stale.tmp", empty = folder + "/empty.tmp"
+        try Directories.create(folder)
+        try Data("left over from a killed run, longer than what follows".utf8).write(to: URL(fileURLWithPath: stale))
+        try Data().write(to: URL(fileURLWithPath: empty))
+        for (temporary, name) in [(stale, "a.csv"), (empty, "b.csv")] {
+            let file = try AtomicFile(path: folder + "/" + name, temporaryPath: temporary)
+            try file.write("new\n")
+            try file.commit()
+            #expect(try String(contentsOfFile: folder + "/" + name, encoding: .utf8) == "new\n")
+            #expect(!FileManager.default.fileExists(atPath: temporary))
+        }
+    }
 }
