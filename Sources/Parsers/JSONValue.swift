@@ -30,6 +30,16 @@ public indirect enum JSONValue: Hashable, Sendable {
         }
     }
 
+    /// About how many bytes the value holds, for bounding what is kept in memory.
+    public var approximateBytes: Int {
+        switch self {
+        case .string(let s), .number(let s): 16 + s.utf8.count
+        case .bool, .null: 16
+        case .array(let items): items.reduce(16) { $0 + $1.approximateBytes }
+        case .object(let members): members.reduce(16) { $0 + $1.0.utf8.count + $1.1.approximateBytes }
+        }
+    }
+
     /// The text a scalar stands for: a string's content, a number's literal, `true`,
     /// `false`; `nil` for null. Arrays and objects give their JSON text.
     public var text: String? {

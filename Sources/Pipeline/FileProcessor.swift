@@ -60,7 +60,15 @@ final class FileProcessor {
         let duplicates: [Int: [Int]]
         /// The reader of the first pass, for pass 2 to reopen (an XML file is converted once).
         let reader: SubmissionReader
+        /// The rows, when few enough to keep (see `keptRows`): pass 2 then reads them
+        /// from here instead of parsing the file again.
+        let rows: [SourceRow]?
     }
+
+    /// The most rows, and cell bytes, a scan keeps for pass 2: a school's, a trust's or an
+    /// appropriate body's usual file, a few MiB at most for each file looked at ahead.
+    static let keptRows = 2_000
+    static let keptBytes = 2 << 20
 
     /// Processes `file`; `look` is its first look when one was taken ahead (see
     /// `Lookahead`), else it is taken here.
@@ -105,7 +113,7 @@ final class FileProcessor {
 
     // MARK: Pass 1: format, kind, duplicates
 
-    static func scan(_ file: InboxFile) throws(Refusal) -> Scan {
+    static func scan(_ file: InboxFile, keeping keptRows: Int = keptRows) throws(Refusal) -> Scan {
         let reader: SubmissionReader
         do {
             reader = try SubmissionReader(path: file.path)
@@ -115,8 +123,14 @@ final class FileProcessor {
         var firstRow: [Int: Int] = [:]
         var duplicates: [Int: [Int]] = [:]
         var fieldsSeen: Set<Field> = reader.headerFields
+        var kept: [SourceRow]? = []
+        var keptBytes = 0
         do {
             while let row = try reader.next() {
+                if kept != nil {
+                    keptBytes += row.cells.reduce(16) { $0 + $1.key.utf8.count + $1.value.approximateBytes }
+                    if kept!.count < keptRows && keptBytes <= Self.keptBytes { kept!.append(row) } else { kept = nil }
+                }
                 if row.isBlank || row.problem != nil { continue }
                 for cell in row.cells {
                     guard let field = cell.field else { continue }
@@ -133,7 +147,7 @@ final class FileProcessor {
             throw Refusal(problem: error.problem, rowsReadable: true, format: reader.format, header: reader.header)
         }
         let kind = try Self.kind(of: reader, fieldsSeen: fieldsSeen, submitter: file.submitter)
-        return Scan(format: reader.format, header: reader.header, kind: kind, duplicates: duplicates, reader: reader)
+        return Scan(format: reader.format, header: reader.header, kind: kind, duplicates: duplicates, reader: reader, rows: kept)
     }
 
     private static func kind(of reader: SubmissionReader, fieldsSeen: Set<Field>, submitter: Submitter) throws(Refusal) -> SubmissionKind {
@@ -240,10 +254,11 @@ final class FileProcessor {
             runID: runID, asOf: asOf, processedAt: Timestamp.now()))
         let validator = RowValidator(kind: scan.kind, context: RuleContext(
             today: asOf, submitter: file.submitter, trs: trs, state: tx, reference: reference))
-        let reader = try scan.reader.reopened()
+        var keptRows = scan.rows?.makeIterator()
+        let reader = keptRows == nil ? try scan.reader.reopened() : nil
         var counts = ResultCounts()
         var reading = Inbox.nowNanoseconds()
-        while let row = try reader.next() {
+        while let row = try keptRows == nil ? reader?.next() : keptRows!.next() {
             timings.add(.read, since: reading)
             defer { reading = Inbox.nowNanoseconds() }
             if row.isBlank { continue }

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Logging
 import Synchronization
 import Testing
 @testable import Pipeline
@@ -77,5 +78,37 @@ struct LookaheadTests {
         let archived = FileProcessor.prepareOutputs(for: file, number: 8, root: root, asOf: asOf, archived: true)
         #expect(Set(archived).isDisjoint(with: refused))
         #expect(FileManager.default.fileExists(atPath: root.archive + "/2026-11-20/schools/100001"))
+    }
+}
+
+@Suite("Rows kept from the first pass")
+struct KeptRowsTests {
+    @Test("pass 2 gives the same verdicts from the rows pass 1 kept as from reading the file again, in every format")
+    func sameAsReread() throws {
+        let world = try SampleWorld()
+        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let (store, reference, trs) = try BatchRun.open(root: world.root, trsPath: nil, logger: logger)
+        let processor = FileProcessor(root: world.root, store: store, trs: trs, reference: reference, asOf: SampleWorld.asOf,
+                                      runID: nil, logger: logger)
+        var formats: Set<FileFormat> = []
+        for file in Inbox(root: world.root).scan().files where reference.knows(file.submitter) {
+            guard let kept = try? FileProcessor.scan(file) else { continue }
+            let reread = try FileProcessor.scan(file, keeping: 0)
+            #expect(kept.rows != nil && reread.rows == nil)
+            func outcomes(_ scan: FileProcessor.Scan) throws -> [String] {
+                try store.rollingBack { tx in
+                    var seen: [String] = []
+                    _ = try processor.validateRows(file, scan, sha256: String(repeating: "0", count: 64), in: tx) { row, outcome in
+                        seen.append("\(row.number) \(row.cells.count) \(outcome)")
+                    }
+                    return seen
+                }
+            }
+            let fromKept = try outcomes(kept)
+            #expect(!fromKept.isEmpty)
+            #expect(fromKept == (try outcomes(reread)), "\(file.name)")
+            formats.insert(kept.format)
+        }
+        #expect(formats == [.csv, .json, .ndjson, .xml])
     }
 }
