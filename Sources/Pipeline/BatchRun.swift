@@ -82,7 +82,9 @@ public struct BatchRun {
         var stageStart = Inbox.nowNanoseconds()
         let (store, reference) = try Self.openStore(root: root)
         stageStart = timings.add(.load, since: stageStart)
-        // What a killed run left half-written; its files are processed again below.
+        // What a stopped run left in tmp/: inputs whose commit a power cut lost go back to
+        // the inbox; the rest (half-written outputs, inputs already applied) is deleted.
+        _ = try RetiredInputs.recover(root: root, store: store, logger: logger)
         Self.empty(root.temporary)
 
         let listing = Inbox(root: root, settleSeconds: options.settleSeconds).scan()

@@ -76,7 +76,7 @@ struct BatchRunTests {
         _ = try BatchRun(options: .init(root: world.root, asOf: SampleWorld.asOf, runID: "run-1"),
                          logger: .init(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })) { _, _ in
             let names = (try? FileManager.default.contentsOfDirectory(atPath: world.root.temporary)) ?? []
-            retiredDuringRun.append(names.filter { $0.hasSuffix(".done") }.count)
+            retiredDuringRun.append(names.filter { $0.hasSuffix(RetiredInputs.suffix) }.count)
         }.run()
         #expect(retiredDuringRun == retiredDuringRun.sorted() && retiredDuringRun.contains(1) && retiredDuringRun.last == 16, "\(retiredDuringRun)")
         #expect(try world.files(under: world.root.temporary).isEmpty)
