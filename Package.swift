@@ -22,11 +22,11 @@ let package = Package(
         .target(name: "Parsers", dependencies: ["Domain"]),
         // Pure validation: raw row + current state -> verdict + planned change.
         .target(name: "Rules", dependencies: ["Domain"]),
-        // The one SQLite setting Swift cannot make (sqlite3_config is variadic).
-        .target(name: "SQLiteSetup", linkerSettings: [.linkedLibrary("sqlite3")]),
+        // What Swift cannot call directly: sqlite3_config (variadic) and syncfs (GNU).
+        .target(name: "CSupport", linkerSettings: [.linkedLibrary("sqlite3")]),
         // SQLite persistence (GRDB): migrations, reference data, induction state, audit.
         .target(name: "Store", dependencies: [
-            "Domain", "Rules", "SQLiteSetup",
+            "Domain", "Rules", "CSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Domain", "Parsers"]),
         // The run: lock, discovery, ordering, one transaction per file, archive.
         .target(name: "Pipeline", dependencies: [
-            "Domain", "Parsers", "Rules", "Store", "Reports",
+            "Domain", "Parsers", "Rules", "Store", "Reports", "CSupport",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),

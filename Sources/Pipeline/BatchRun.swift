@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CSupport
 import Domain
 import Logging
 import Parsers
@@ -136,13 +137,15 @@ public struct BatchRun {
             try store.checkpoint()
         } catch { throw .store(String(describing: error)) }
         // The processed inputs, retired into tmp/ as each file committed (see
-        // FileProcessor.retire), are deleted on a second thread while the reports are built
-        // (report files are written beside their destination, not in tmp/).
-        let temporary = root.temporary
+        // RetiredInputs), are deleted on a second thread while the reports are built
+        // (report files are written beside their destination, not in tmp/): once the
+        // checkpoint above has synced the store, and the file system has written the
+        // result and archive files, so that no power cut can lose an input's work.
+        let (temporary, data) = (root.temporary, root.path)
         let emptying = Background(name: "tmp-empty") { () -> StageTimings in
             var timings = StageTimings()
             let started = Inbox.nowNanoseconds()
-            Self.empty(temporary)
+            if ect_sync_file_system(data) == 0 { Self.empty(temporary) }
             timings.add(.commit, since: started)
             return timings
         }

@@ -15,7 +15,8 @@ import Store
 /// Commits are not synced one by one (see README, "Durability"), so after a power cut the
 /// next run looks at what it finds there first: an input whose file the store does not
 /// know (its commit was lost) goes back to the inbox, to be processed again; the rest are
-/// deleted with the other leftovers of `tmp/`.
+/// deleted with the other leftovers of `tmp/`, unless the result file went missing with
+/// the power, when the input goes back too and its result is re-issued.
 enum RetiredInputs {
     static let suffix = ".retired"
 
@@ -55,7 +56,7 @@ enum RetiredInputs {
             } catch {
                 throw .store(String(describing: error))
             }
-            if known {
+            if known && hasResult(root: root, submitter: submitter, fileName: fileName) {
                 unlink(path)
                 continue
             }
@@ -63,9 +64,24 @@ enum RetiredInputs {
             guard (try? Directories.create(folder)) != nil else { continue }
             let target = FileProcessor.unique(folder + "/" + fileName)
             guard rename(path, target) == 0 else { continue }
-            logger.warning("put back in the inbox: \(target.loggable) (the store lost its commit, as after a power cut; it is processed again)")
+            logger.warning("put back in the inbox: \(target.loggable) (a power cut lost its \(known ? "result file" : "commit"); it is \(known ? "re-issued" : "processed again"))")
             restored.append(target)
         }
         return restored
+    }
+
+    /// Whether the outbox holds a result for the inbox file `fileName` (`<stem>.results.*`,
+    /// or a numbered one).
+    static func hasResult(root: DataRoot, submitter: Submitter, fileName: String) -> Bool {
+        let stem = fileName.lastIndex(of: ".").map { String(fileName[..<$0]) } ?? fileName
+        let folder = root.folder(root.outbox, for: (submitter.kind.rawValue, submitter.id))
+        return Inbox.entries(of: folder).contains { name in
+            guard name.hasPrefix(stem) else { return false }
+            var rest = name.dropFirst(stem.count)
+            if rest.first == "-" {
+                rest = rest.dropFirst().drop(while: \.isNumber)
+            }
+            return rest.hasPrefix(".results.")
+        }
     }
 }

@@ -1,7 +1,7 @@
 import Domain
 import GRDB
 import Rules
-import SQLiteSetup
+import CSupport
 
 /// The SQLite store: one file, WAL mode, schema by migrations.
 ///

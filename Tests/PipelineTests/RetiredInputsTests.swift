@@ -49,4 +49,23 @@ struct RetiredInputsTests {
         #expect(try world.files(under: tmp).isEmpty)
         #expect(try world.files(under: world.root.inbox).isEmpty)
     }
+
+    @Test("after a power cut that lost a committed file's result, its input goes back and the result is re-issued")
+    func lostResult() throws {
+        let world = try SampleWorld()
+        _ = try world.run()
+        let result = world.root.outbox + "/appropriate-bodies/AB001/01-claims.results.csv"
+        let expected = try Data(contentsOf: URL(fileURLWithPath: result))
+        try FileManager.default.removeItem(atPath: result)
+        let input = InboxFile(submitter: Submitter(kind: .appropriateBodies, id: "AB001"), name: "01-claims.csv", path: "", arrival: 0)
+        #expect(!RetiredInputs.hasResult(root: world.root, submitter: input.submitter, fileName: input.name))
+        try FileManager.default.copyItem(atPath: SampleWorld.samples + "/inbox/appropriate-bodies/AB001/01-claims.csv",
+                                         toPath: world.root.temporary + "/" + RetiredInputs.name(for: input, number: 1)!)
+
+        let summary = try world.run(runID: "run-2")
+        #expect(summary.files.map(\.outcome) == [.reissued])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: result)) == expected)
+        #expect(RetiredInputs.hasResult(root: world.root, submitter: input.submitter, fileName: input.name))
+        #expect(!RetiredInputs.hasResult(root: world.root, submitter: input.submitter, fileName: "01-claim.csv"))
+    }
 }

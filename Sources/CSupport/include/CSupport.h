@@ -1,9 +1,13 @@
-#ifndef ECT_SQLITE_SETUP_H
-#define ECT_SQLITE_SETUP_H
+#ifndef ECT_C_SUPPORT_H
+#define ECT_C_SUPPORT_H
 
 /// Turns off SQLite's memory statistics, which take a process-wide mutex on every
 /// allocation. Takes effect only before SQLite's first use in the process; returns
 /// SQLite's result code (SQLITE_MISUSE when it came too late, which is harmless).
 int ect_sqlite_disable_memory_statistics(void);
+
+/// Writes to disk everything cached for the file system holding `path`; 0 on success,
+/// else -1 with errno set.
+int ect_sync_file_system(const char *path);
 
 #endif
