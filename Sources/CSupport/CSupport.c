@@ -12,7 +12,12 @@ int ect_sqlite_disable_memory_statistics(void) {
 int ect_sync_file_system(const char *path) {
     int descriptor = open(path, O_RDONLY | O_CLOEXEC);
     if (descriptor < 0) return -1;
+#ifdef __linux__
     int result = syncfs(descriptor);
+#else
+    sync();  // no per-file-system call elsewhere
+    int result = 0;
+#endif
     close(descriptor);
     return result;
 }
