@@ -52,14 +52,16 @@ let package = Package(
         // libFuzzer target for the readers (scripts/fuzz.sh); a corpus replayer otherwise.
         .executableTarget(name: "ParsersFuzz", dependencies: ["Parsers"], path: "Fuzz/ParsersFuzz"),
 
+        // Scratch folders for the tests, removed when the test process ends.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
-        .testTarget(name: "ParsersTests", dependencies: ["Parsers", "Domain"], exclude: ["Fuzz"]),
+        .testTarget(name: "ParsersTests", dependencies: ["TestSupport", "Parsers", "Domain"], exclude: ["Fuzz"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Domain"]),
-        .testTarget(name: "StoreTests", dependencies: [
+        .testTarget(name: "StoreTests", dependencies: ["TestSupport", 
             "Store", "Rules", "Domain", .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Parsers", "Domain"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Store", "Domain", "Reports", "Parsers"], exclude: ["Golden"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Domain", "Store"]),
+        .testTarget(name: "ReportsTests", dependencies: ["TestSupport", "Reports", "Parsers", "Domain"]),
+        .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Store", "Domain", "Reports", "Parsers"], exclude: ["Golden"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Domain", "Store"]),
     ]
 )

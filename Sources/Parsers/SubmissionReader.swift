@@ -35,15 +35,16 @@ public final class SubmissionReader {
     /// The largest UTF-16 file accepted: it is converted in memory.
     public static let maximumUTF16Bytes = 64 << 20
 
-    /// Opens the file at `path`, detecting its format.
-    public convenience init(path: String) throws(ParseError) {
+    /// Opens the file at `path`, detecting its format. An XML file is converted into a
+    /// file in `scratch` (the system's temporary folder when nil), removed with its last reader.
+    public convenience init(path: String, scratch: String? = nil) throws(ParseError) {
         let stream = try ByteStream(path: path)
         let name = path.split(separator: "/").last.map(String.init) ?? path
-        try self.init(stream: stream, fileName: name, path: path)
+        try self.init(stream: stream, fileName: name, path: path, scratch: scratch)
     }
 
     /// Reads from `stream`, detecting the format from its first bytes.
-    public init(stream: ByteStream, fileName: String, path: String? = nil) throws(ParseError) {
+    public init(stream: ByteStream, fileName: String, path: String? = nil, scratch: String? = nil) throws(ParseError) {
         var stream = stream
         var path = path
         sourcePath = path
@@ -64,7 +65,7 @@ public final class SubmissionReader {
         case .json, .ndjson:
             json = JSONScanner(stream: stream)
         case .xml:
-            try openXML(stream, path: path)
+            try openXML(stream, path: path, scratch: scratch)
         }
     }
 
@@ -117,7 +118,7 @@ public final class SubmissionReader {
 
     /// Converts the XML to a temporary NDJSON file and reads that, with the columns of
     /// the kind's template.
-    private func openXML(_ stream: ByteStream, path: String?) throws(ParseError) {
+    private func openXML(_ stream: ByteStream, path: String?, scratch: String?) throws(ParseError) {
         let input: InputStream?
         let bytes: () throws(ParseError) -> ByteStream
         if let path {
@@ -135,7 +136,7 @@ public final class SubmissionReader {
             bytes = { ByteStream(bytes: all) }
         }
         guard let input else { throw ParseError(.fileUnreadable, "The XML file could not be opened.") }
-        try use(try XMLConverter.convert(input, bytes: bytes))
+        try use(try XMLConverter.convert(input, bytes: bytes, scratch: scratch))
     }
 
     /// Reads `converted` with the columns of the kind's template.

@@ -30,7 +30,9 @@ enum XMLConverter {
     }
 
     /// `bytes` opens a fresh stream of the file's bytes, for the checks made before parsing.
-    static func convert(_ input: InputStream, bytes: () throws(ParseError) -> ByteStream) throws(ParseError) -> Converted {
+    /// `scratch` is the folder for the converted rows (the system's temporary folder when nil).
+    static func convert(_ input: InputStream, bytes: () throws(ParseError) -> ByteStream,
+                        scratch: String?) throws(ParseError) -> Converted {
         if try declaresDocumentType(try bytes()) {
             throw ParseError(.xmlDoctype, "The XML has a document type declaration (<!DOCTYPE …>), which is not accepted. Remove it: submissions need no DTD or entities.")
         }
@@ -44,7 +46,8 @@ enum XMLConverter {
         if let line = try firstInvalidUTF8Line(try bytes()) {
             throw ParseError(.fileEncoding, "The XML is not UTF-8 text. Save it as UTF-8 and upload it again.", line: line)
         }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ect-xml-\(UUID().uuidString).ndjson").path
+        let folder = scratch ?? FileManager.default.temporaryDirectory.path
+        let path = folder + "/ect-xml-\(UUID().uuidString).ndjson"
         guard FileManager.default.createFile(atPath: path, contents: nil), let output = FileHandle(forWritingAtPath: path) else {
             throw ParseError(.fileUnreadable, "The XML could not be read: no room for a temporary file.")
         }

@@ -93,7 +93,7 @@ public struct BatchRun {
         let asOf = options.asOf
         let lookahead = Lookahead(files: listing.files) { index, file in
             guard reference.knows(file.submitter) else { return nil }
-            var look = FirstLook.take(file)
+            var look = FirstLook.take(file, scratch: root.temporary)
             let preparing = Inbox.nowNanoseconds()
             look.temporaries = FileProcessor.prepareOutputs(for: file, number: index, root: root, asOf: asOf,
                                                             archived: look.isScanned)

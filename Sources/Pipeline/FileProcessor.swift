@@ -20,6 +20,10 @@ final class FileProcessor {
     let asOf: Day
     /// `nil` in a dry run, which belongs to no run.
     let runID: String?
+    /// Where XML conversions go: the run's `tmp/`, emptied by the next run after a kill,
+    /// so converted rows never outlive the data root; the system's temporary folder in a
+    /// dry run, which holds no lock on `tmp/`.
+    var scratch: String? { runID == nil ? nil : root.temporary }
     let logger: Logger
     private var usedResultPaths: Set<String> = []
     /// See `BatchRun.Options.killAfterRows`.
@@ -78,7 +82,7 @@ final class FileProcessor {
         if !reference.knows(file.submitter) {
             report = try quarantineUnknownSubmitter(file)
         } else {
-            report = try processKnown(file, look ?? FirstLook.take(file))
+            report = try processKnown(file, look ?? FirstLook.take(file, scratch: scratch))
         }
         report.milliseconds = Int((Inbox.nowNanoseconds() - started) / 1_000_000)
         return report
@@ -113,10 +117,11 @@ final class FileProcessor {
 
     // MARK: Pass 1: format, kind, duplicates
 
-    static func scan(_ file: InboxFile, keeping keptRows: Int = keptRows) throws(Refusal) -> Scan {
+    /// `scratch`: where an XML file's conversion goes (see `SubmissionReader`).
+    static func scan(_ file: InboxFile, keeping keptRows: Int = keptRows, scratch: String? = nil) throws(Refusal) -> Scan {
         let reader: SubmissionReader
         do {
-            reader = try SubmissionReader(path: file.path)
+            reader = try SubmissionReader(path: file.path, scratch: scratch)
         } catch {
             throw Refusal(problem: error.problem, rowsReadable: false, format: Self.formatFromName(file.name))
         }
@@ -300,7 +305,7 @@ final class FileProcessor {
         report.kind = submission.kind
         report.format = submission.format
         do {
-            let format = try SubmissionReader(path: file.path)
+            let format = try SubmissionReader(path: file.path, scratch: scratch)
             let resultPath = self.resultPath(for: file, format: format.format)
             let resultWriter = try RowFileWriter(output: output(resultPath), format: format.format,
                                                  mode: .result, kind: submission.kind, header: format.header)
@@ -335,7 +340,7 @@ final class FileProcessor {
                         each: (SourceRow, RowOutcome) throws -> Void) throws -> ResultCounts {
         var verdicts: [Int: StoredVerdict] = [:]
         try storeRead { tx in try tx.forEachVerdict(of: submission.id) { verdicts[$0.row] = $0 } }
-        let reader = try SubmissionReader(path: file.path)
+        let reader = try SubmissionReader(path: file.path, scratch: scratch)
         var counts = ResultCounts()
         while let row = try reader.next() {
             guard let stored = verdicts[row.number] else { continue }
@@ -359,7 +364,7 @@ final class FileProcessor {
             // The readable rows, each rejected with the file's problem; when there are
             // none, one `refused` line instead.
             var counts = ResultCounts()
-            if refusal.rowsReadable, let reader = try? SubmissionReader(path: file.path) {
+            if refusal.rowsReadable, let reader = try? SubmissionReader(path: file.path, scratch: scratch) {
                 let output = try output(resultPath)
                 let writer = try RowFileWriter(output: output, format: reader.format, mode: .result,
                                                kind: refusal.kind, header: reader.header)

@@ -23,8 +23,8 @@ struct FirstLook: @unchecked Sendable {
     /// The time the two took.
     var timings: StageTimings
 
-    /// Fingerprints and scans `file`.
-    static func take(_ file: InboxFile) -> FirstLook {
+    /// Fingerprints and scans `file` (`scratch`: see `FileProcessor.scan`).
+    static func take(_ file: InboxFile, scratch: String?) -> FirstLook {
         var timings = StageTimings()
         var started = Inbox.nowNanoseconds()
         let sha256: String
@@ -35,7 +35,7 @@ struct FirstLook: @unchecked Sendable {
             return FirstLook(outcome: .unreadable(error), timings: timings)
         }
         started = timings.add(.fingerprint, since: started)
-        let scan = Result { () throws(FileProcessor.Refusal) in try FileProcessor.scan(file) }
+        let scan = Result { () throws(FileProcessor.Refusal) in try FileProcessor.scan(file, scratch: scratch) }
         timings.add(.scan, since: started)
         return FirstLook(outcome: .read(sha256: sha256, scan: scan), timings: timings)
     }

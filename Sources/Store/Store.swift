@@ -39,12 +39,6 @@ public final class Store {
         _ = ect_sqlite_disable_memory_statistics()
     }()
 
-    /// A private, temporary store for tests.
-    public static func temporary() throws -> Store {
-        let directory = FileSystemPaths.temporaryDirectory()
-        return try Store(path: directory + "/ect.sqlite")
-    }
-
     /// Runs `body` in one write transaction: it commits when `body` returns, and rolls
     /// back when it throws.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
@@ -82,20 +76,3 @@ public final class Store {
         }
     }
 }
-
-/// Paths for temporary stores.
-enum FileSystemPaths {
-    static func temporaryDirectory() -> String {
-        var template = Array("/tmp/ect-store-XXXXXX".utf8CString)
-        let path = template.withUnsafeMutableBufferPointer { buffer in
-            mkdtemp(buffer.baseAddress!).map { String(cString: $0) }
-        }
-        return path ?? "/tmp"
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

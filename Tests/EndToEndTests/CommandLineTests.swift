@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("The ect-batch command")
 struct CommandLineTests {
@@ -21,7 +22,7 @@ struct CommandLineTests {
 
     @Test("a root without reference data exits 78 with a message saying what to do")
     func configuration() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ect-e2e-empty-\(UUID().uuidString)").path
+        let root = Scratch.path("ect-e2e-empty")
         let result = try Executable.run(["run", "--root", root, "--as-of", "2026-11-20"])
         #expect(result.status == 78)
         #expect(result.stderr.contains("load-reference"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The nightly wrapper cron calls.
 @Suite("The cron wrapper")
@@ -42,7 +43,7 @@ struct CronTests {
 
     @Test("an operational failure exits with its code and prints why, so cron mails it")
     func badNight() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ect-cron-\(UUID().uuidString)").path
+        let root = Scratch.path("ect-cron")
         let result = try runWrapper(["ECT_BATCH_ROOT": root])
         #expect(result.status == 78)
         #expect(result.stdout.contains("exit code 78") && result.stdout.contains("load-reference"))

@@ -1,5 +1,6 @@
 import Foundation
 import Store
+import TestSupport
 
 /// Runs the built `ect-batch` executable.
 enum Executable {
@@ -42,7 +43,7 @@ enum Executable {
 
     /// A fresh data root with the samples' inbox and TRS extract, and the reference data loaded.
     static func sampleRoot() throws -> String {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ect-e2e-\(UUID().uuidString)").path
+        let root = Scratch.path("ect-e2e")
         let fm = FileManager.default
         try fm.createDirectory(atPath: root + "/trs", withIntermediateDirectories: true)
         try fm.copyItem(atPath: packageRoot + "/samples/inbox", toPath: root + "/inbox")

@@ -50,6 +50,20 @@ struct XMLTests {
         #expect(!FileManager.default.fileExists(atPath: temporary))
     }
 
+    @Test("the conversion goes in the folder the caller names, and goes with the reader")
+    func scratchFolder() throws {
+        let path = FileManagerShim.write("<submission kind=\"extensions\"><record><trn>1234567</trn></record></submission>",
+                                         name: "legacy.xml")
+        let scratch = (path as NSString).deletingLastPathComponent + "/scratch"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        var reader: SubmissionReader? = try SubmissionReader(path: path, scratch: scratch)
+        #expect(try rows(reader!).count == 1)
+        let made = try FileManager.default.contentsOfDirectory(atPath: scratch)
+        #expect(made.count == 1 && made[0].hasSuffix(".ndjson"))
+        reader = nil
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch).isEmpty)
+    }
+
     @Test("a UTF-16 file reopens from its path")
     func reopenedUTF16() throws {
         var bytes: [UInt8] = [0xFF, 0xFE]

@@ -5,6 +5,7 @@ import Parsers
 import Testing
 @testable import Pipeline
 import Store
+import TestSupport
 
 @Suite("The run")
 struct BatchRunTests {
@@ -173,7 +174,7 @@ struct BatchRunTests {
 
     @Test("a root without reference data is a configuration error")
     func noReference() throws {
-        let root = DataRoot(path: FileManager.default.temporaryDirectory.appendingPathComponent("ect-empty-\(UUID().uuidString)").path)
+        let root = DataRoot(path: Scratch.path("ect-empty"))
         try FileManager.default.createDirectory(atPath: root.path, withIntermediateDirectories: true)
         let run = BatchRun(options: .init(root: root, asOf: SampleWorld.asOf, runID: "x"), logger: .init(label: "t"))
         #expect { try run.run() } throws: { error in

@@ -4,12 +4,13 @@ import Logging
 import Synchronization
 import Testing
 @testable import Pipeline
+import TestSupport
 
 @Suite("Looking ahead on a second thread")
 struct LookaheadTests {
     /// `count` small claims files, each different, in a fresh folder.
     static func files(_ count: Int) throws -> [InboxFile] {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ect-lookahead-\(UUID().uuidString)").path
+        let folder = Scratch.path("ect-lookahead")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let submitter = Submitter(kind: .appropriateBodies, id: "AB001")
         return try (0..<count).map { index in
@@ -25,12 +26,12 @@ struct LookaheadTests {
     @Test("each file's look, taken in order, is the one taken on the spot; refused files get none")
     func sameAsInline() throws {
         let files = try Self.files(12)
-        let lookahead = Lookahead(files: files, window: 3) { _, file in file.name.hasSuffix("-5.csv") ? nil : FirstLook.take(file) }
+        let lookahead = Lookahead(files: files, window: 3) { _, file in file.name.hasSuffix("-5.csv") ? nil : FirstLook.take(file, scratch: nil) }
         defer { lookahead.stop() }
         for (index, file) in files.enumerated() {
             let look = lookahead.take(index)
             guard index != 5 else { #expect(look == nil); continue }
-            let ahead = try #require(look), inline = FirstLook.take(file)
+            let ahead = try #require(look), inline = FirstLook.take(file, scratch: nil)
             guard case .read(let sha, let scan) = ahead.outcome, case .read(let inlineSHA, let inlineScan) = inline.outcome else {
                 Issue.record("file \(index) was not read"); continue
             }
@@ -48,7 +49,7 @@ struct LookaheadTests {
         let looked = Mutex(0)
         let lookahead = Lookahead(files: files, window: 4) { _, file in
             looked.withLock { $0 += 1 }
-            return FirstLook.take(file)
+            return FirstLook.take(file, scratch: nil)
         }
         defer { lookahead.stop() }
         for index in files.indices {
@@ -64,7 +65,7 @@ struct LookaheadTests {
 
     @Test("outputs made ahead: the result's folder always, the archive's only for a file to archive, two empty files in tmp/")
     func preparedOutputs() throws {
-        let root = DataRoot(path: FileManager.default.temporaryDirectory.appendingPathComponent("ect-prepared-\(UUID().uuidString)").path)
+        let root = DataRoot(path: Scratch.path("ect-prepared"))
         let file = InboxFile(submitter: Submitter(kind: .schools, id: "100001"), name: "a.csv", path: root.inbox + "/a.csv", arrival: 0)
         let asOf = Day(iso: "2026-11-20")!
         let refused = FileProcessor.prepareOutputs(for: file, number: 7, root: root, asOf: asOf, archived: false)

@@ -15,7 +15,7 @@ struct SampleWorld {
 
     /// A fresh root with the samples' inbox, TRS extract and reference data loaded.
     init() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ect-world-\(UUID().uuidString)").path
+        let path = Scratch.path("ect-world")
         root = DataRoot(path: path)
         let fm = FileManager.default
         try fm.createDirectory(atPath: root.trs, withIntermediateDirectories: true)
@@ -80,3 +80,4 @@ struct SampleWorld {
 }
 
 import Logging
+import TestSupport

@@ -3,10 +3,11 @@ import Foundation
 import Parsers
 import Testing
 @testable import Reports
+import TestSupport
 
 @Suite("Result files")
 struct RowFileWriterTests {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ect-reports-\(UUID().uuidString)").path
+    let folder = Scratch.path("ect-reports")
 
     func row(_ cells: [(String, JSONValue)], number: Int = 2) -> SourceRow {
         SourceRow(number: number, cells: cells.map { SourceCell(key: $0.0, value: $0.1, field: Field(header: $0.0)) })

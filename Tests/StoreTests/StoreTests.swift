@@ -1,7 +1,9 @@
+import Foundation
 import Domain
 import Testing
 @testable import Store
 import GRDBSQLite
+import TestSupport
 
 @Suite("The store")
 struct StoreTests {
@@ -11,7 +13,9 @@ struct StoreTests {
     let day = Day(iso: "2026-11-20")!
 
     init() throws {
-        store = try Store.temporary()
+        let folder = Scratch.path("ect-store")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        store = try Store(path: folder + "/ect.sqlite")
         try store.write { tx in
             try tx.upsert(ReferenceData(schools: [School(urn: "100001", name: "A"), School(urn: "100002", name: "B")],
                                         appropriateBodies: [AppropriateBody(id: "AB001", name: "Hub"), AppropriateBody(id: "AB002", name: "Other")]))
