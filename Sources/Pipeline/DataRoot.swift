@@ -1,3 +1,5 @@
+import Domain
+
 /// The folders and files of one data root.
 public struct DataRoot: Sendable {
     public let path: String
@@ -13,14 +15,18 @@ public struct DataRoot: Sendable {
     public var archive: String { path + "/archive" }
     public var quarantine: String { path + "/quarantine" }
     public var reports: String { path + "/reports" }
-    /// Outputs being written; emptied at the start of every run.
+    /// Outputs being written, XML conversions, processed inputs until the run ends (see
+    /// `RetiredInputs`); emptied at the start and the end of every run.
     public var temporary: String { path + "/tmp" }
     public var trs: String { path + "/trs" }
     public var store: String { path + "/ect.sqlite" }
     public var lock: String { path + "/ect-batch.lock" }
 
+    /// `<archive>/<as-of>`: the inputs of runs as of that day.
+    public func archive(asOf: Day) -> String { archive + "/" + asOf.iso }
+
     /// `<folder>/<submitter-kind>/<submitter-id>`.
-    public func folder(_ base: String, for submitter: (kind: String, id: String)) -> String {
-        "\(base)/\(submitter.kind)/\(submitter.id)"
+    public func folder(_ base: String, for submitter: Submitter) -> String {
+        "\(base)/\(submitter.kind.rawValue)/\(submitter.id)"
     }
 }

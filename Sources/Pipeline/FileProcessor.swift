@@ -259,11 +259,16 @@ final class FileProcessor {
             runID: runID, asOf: asOf, processedAt: Timestamp.now()))
         let validator = RowValidator(kind: scan.kind, context: RuleContext(
             today: asOf, submitter: file.submitter, trs: trs, state: tx, reference: reference))
+        // The rows pass 1 kept, or the file read again.
         var keptRows = scan.rows?.makeIterator()
         let reader = keptRows == nil ? try scan.reader.reopened() : nil
+        func nextRow() throws -> SourceRow? {
+            if let reader { return try reader.next() }
+            return keptRows?.next()
+        }
         var counts = ResultCounts()
         var reading = Inbox.nowNanoseconds()
-        while let row = try keptRows == nil ? reader?.next() : keptRows!.next() {
+        while let row = try nextRow() {
             timings.add(.read, since: reading)
             defer { reading = Inbox.nowNanoseconds() }
             if row.isBlank { continue }
@@ -416,7 +421,7 @@ final class FileProcessor {
 
     @discardableResult
     private func quarantine(_ file: InboxFile) throws(OutputError) -> String {
-        let folder = root.folder(root.quarantine, for: (file.submitter.kind.rawValue, file.submitter.id))
+        let folder = root.folder(root.quarantine, for: file.submitter)
         try Directories.create(folder)
         let target = Self.unique(folder + "/" + file.name)
         // A file that vanished since discovery has nothing left to move.
@@ -444,13 +449,12 @@ final class FileProcessor {
     /// The archive folder is made only for a file that will be archived (`archived`): a
     /// refused file goes to quarantine.
     static func prepareOutputs(for file: InboxFile, number: Int, root: DataRoot, asOf: Day, archived: Bool) -> [String] {
-        let submitter = (file.submitter.kind.rawValue, file.submitter.id)
         // One of sixteen folders in tmp/, by file number: creating a file locks its folder
         // for as long as the creation takes, and the run's thread is meanwhile renaming
         // the outputs of a file eight places back out of another folder.
         let bucket = "\(root.temporary)/ahead-\(number % 16)"
-        var folders = [bucket, root.folder(root.outbox, for: submitter)]
-        if archived { folders.append(root.folder(root.archive + "/" + asOf.iso, for: submitter)) }
+        var folders = [bucket, root.folder(root.outbox, for: file.submitter)]
+        if archived { folders.append(root.folder(root.archive(asOf: asOf), for: file.submitter)) }
         for folder in folders {
             guard (try? Directories.create(folder)) != nil else { return [] }
         }
@@ -484,8 +488,8 @@ final class FileProcessor {
     /// `outbox/<kind>/<id>/<stem>.results.<ext>`, with `-2`, `-3`… for a second file of
     /// the same run with the same stem and format.
     func resultPath(for file: InboxFile, format: FileFormat) -> String {
-        let folder = root.folder(root.outbox, for: (file.submitter.kind.rawValue, file.submitter.id))
-        let stem = file.name.lastIndex(of: ".").map { String(file.name[..<$0]) } ?? file.name
+        let folder = root.folder(root.outbox, for: file.submitter)
+        let stem = Self.resultStem(of: file.name)
         let ext = format.resultFormat.rawValue
         var candidate = "\(folder)/\(stem).results.\(ext)"
         var counter = 2
@@ -497,10 +501,15 @@ final class FileProcessor {
         return candidate
     }
 
+    /// The part of an input's name its result files start with: the name without its extension.
+    static func resultStem(of fileName: String) -> String {
+        fileName.lastIndex(of: ".").map { String(fileName[..<$0]) } ?? fileName
+    }
+
     /// `archive/<as-of>/<kind>/<id>/<name>`; an XML input is archived as CSV, so `.csv` is added.
     func archivePath(for file: InboxFile, format: FileFormat) -> String {
         let name = format == .xml ? file.name + ".csv" : file.name
-        return root.folder(root.archive + "/" + asOf.iso, for: (file.submitter.kind.rawValue, file.submitter.id)) + "/" + name
+        return root.folder(root.archive(asOf: asOf), for: file.submitter) + "/" + name
     }
 
     /// `path`, or `name-2.ext`, `name-3.ext`… when something is already there.

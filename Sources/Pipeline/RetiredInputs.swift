@@ -60,7 +60,7 @@ enum RetiredInputs {
                 unlink(path)
                 continue
             }
-            let folder = root.folder(root.inbox, for: (submitter.kind.rawValue, submitter.id))
+            let folder = root.folder(root.inbox, for: submitter)
             guard (try? Directories.create(folder)) != nil else { continue }
             let target = FileProcessor.unique(folder + "/" + fileName)
             guard rename(path, target) == 0 else { continue }
@@ -71,10 +71,10 @@ enum RetiredInputs {
     }
 
     /// Whether the outbox holds a result for the inbox file `fileName` (`<stem>.results.*`,
-    /// or a numbered one).
+    /// or a numbered `<stem>-<n>.results.*`: the names `FileProcessor.resultPath` gives).
     static func hasResult(root: DataRoot, submitter: Submitter, fileName: String) -> Bool {
-        let stem = fileName.lastIndex(of: ".").map { String(fileName[..<$0]) } ?? fileName
-        let folder = root.folder(root.outbox, for: (submitter.kind.rawValue, submitter.id))
+        let stem = FileProcessor.resultStem(of: fileName)
+        let folder = root.folder(root.outbox, for: submitter)
         return Inbox.entries(of: folder).contains { name in
             guard name.hasPrefix(stem) else { return false }
             var rest = name.dropFirst(stem.count)
