@@ -1,13 +1,13 @@
 import Parsers
 
 /// Reads `bytes` as a submission to the end, as the run would. Any outcome but a crash,
-/// a hang or unbounded memory is fine: rows, row problems and `ParseError`s are the
-/// readers' answers to bad input.
+/// a hang or unbounded memory is fine: rows, row problems and content `ReadError`s are
+/// the readers' answers to bad input; bytes in memory never give a system failure.
 func readAll(_ bytes: [UInt8]) {
     // The first byte picks the name, so the fuzzer explores every format's hints.
     let names = ["f.csv", "f.json", "f.ndjson", "f.xml", "f.txt"]
     let name = names[Int(bytes.first ?? 0) % names.count]
-    do {
+    do throws(ReadError) {
         let reader = try SubmissionReader(stream: ByteStream(bytes: Array(bytes.dropFirst())), fileName: name)
         var rows = 0
         while let row = try reader.next() {
@@ -16,7 +16,10 @@ func readAll(_ bytes: [UInt8]) {
             rows += 1
         }
     } catch {
-        _ = error.problem.description
+        switch error {
+        case .content(let error): _ = error.problem.description
+        case .system(let error): preconditionFailure("bytes in memory gave a system failure: \(error)")
+        }
     }
 }
 

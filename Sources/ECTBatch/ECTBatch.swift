@@ -1,4 +1,9 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 @main
 struct ECTBatch: ParsableCommand {
@@ -6,14 +11,25 @@ struct ECTBatch: ParsableCommand {
         commandName: "ect-batch",
         abstract: "The nightly batch channel of the Register early career teachers service.",
         discussion: """
-            Schools, trusts and appropriate bodies drop CSV, JSON or NDJSON files into \
+            Schools, trusts and appropriate bodies drop CSV, JSON, NDJSON or XML files into \
             <root>/inbox/<schools|trusts|appropriate-bodies>/<id>/. `ect-batch run` validates \
             every row, applies the accepted ones to <root>/ect.sqlite and writes each \
             submitter a result file under <root>/outbox/.
 
-            Exit codes: 0 success (rejected rows are normal business); 64 usage error; 65 `validate` found a row to reject; \
-            73 an output could not be written; 74 the store failed; 75 another run holds \
-            the lock; 78 configuration missing (no reference data, no TRS extract).
+            Exit codes: 0 success (rejected rows and refused files are normal business); 64 \
+            usage error; 65 `validate` found a row to reject, or a reference file is unusable; \
+            66 an input, folder or data root cannot be opened or read; 73 an output cannot be \
+            created or written (full disk, too many open files, file size limit); 74 the store \
+            failed; 75 another run holds the lock; 77 permission denied; 78 configuration \
+            missing (no reference data, no TRS extract). After 66, 73, 74 and 77 the files \
+            concerned are still in the inbox, untouched, and stderr names the path and errno.
             """,
         subcommands: [Run.self, Validate.self, Report.self, LoadReference.self])
+
+    static func main() {
+        // A file size limit (RLIMIT_FSIZE) must fail the write (EFBIG, reported as ours),
+        // not kill the process half-way through a file.
+        signal(SIGXFSZ, SIG_IGN)
+        main(nil)
+    }
 }

@@ -41,8 +41,13 @@ struct LoadReference: ParsableCommand {
             if let appropriateBodies { data.appropriateBodies = try ReferenceReader.appropriateBodies(path: appropriateBodies) }
             if let leadProviders { data.leadProviders = try ReferenceReader.leadProviders(path: leadProviders) }
         } catch {
-            logger.critical("\(error.message)")
-            throw ExitCode(65)
+            switch error {
+            case .system(let error):
+                throw logger.failure(.system(error))
+            case .content(let problem):
+                logger.critical("\(problem.message)\(problem.line.map { " (line \($0))" } ?? "")")
+                throw ExitCode(65)
+            }
         }
         do {
             let root = common.dataRoot

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Domain
+import Foundation
 import Pipeline
 import Store
 
@@ -33,14 +34,22 @@ struct Report: ParsableCommand {
     func run() throws {
         let logger = common.makeLogger()
         let root = common.dataRoot
+        let store: Store, runs: [String]
         do {
-            let store = try Store(path: root.store)
-            let runs = try store.read { try $0.runs().map(\.id) }
-            try ReportBuilder(store: store).write(root: root, runs: runs, from: from, to: to, suppressBelow: suppressBelow)
-            print("Wrote \(root.reports)/latest/ and \(runs.count) run report(s) under \(root.reports)/runs/.")
+            store = try root.openExisting()
+            runs = try store.read { try $0.runs().map(\.id) }
+        } catch let error as RunError {
+            throw logger.failure(error)
         } catch {
-            logger.critical("cannot write the reports: \(error)")
-            throw ExitCode(74)
+            throw logger.failure(.store(String(describing: error)))
         }
+        do {
+            try ReportBuilder(store: store).write(root: root, runs: runs, from: from, to: to, suppressBelow: suppressBelow)
+        } catch let error as SystemError {
+            throw logger.failure(.system(error))
+        } catch {
+            throw logger.failure(.store(String(describing: error)))
+        }
+        print("Wrote \(root.reports)/latest/ and \(runs.count) run report(s) under \(root.reports)/runs/.")
     }
 }

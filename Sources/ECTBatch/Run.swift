@@ -57,6 +57,9 @@ struct Run: ParsableCommand {
         } catch {
             throw logger.failure(error)
         }
+        for fault in summary.faults {
+            logger.critical("\(fault)")
+        }
         let reissued = summary.files.filter { $0.outcome == .reissued }.count
         let refused = summary.files.filter { if case .refused = $0.outcome { true } else { false } }.count
         let quarantined = summary.files.filter { if case .quarantined = $0.outcome { true } else { false } }.count
@@ -66,6 +69,11 @@ struct Run: ParsableCommand {
             \(refused) files refused, \(quarantined) quarantined, \(reissued) re-issued.
             Results: \(common.dataRoot.outbox)/  Reports: \(common.dataRoot.reports)/runs/\(summary.runID)/ and \(common.dataRoot.reports)/latest/
             """)
+        if summary.exitCode != 0 {
+            let waiting = summary.waiting.count
+            print("Not finished: \(summary.faults.count) operational failure(s); \(waiting) file(s) left in the inbox for the next run. Exit \(summary.exitCode); the causes are on stderr.")
+            throw ExitCode(summary.exitCode)
+        }
     }
 
     /// `YYYYMMDD-HHMMSS-mmm`, in UTC.

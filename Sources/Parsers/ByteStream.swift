@@ -16,20 +16,32 @@ public final class ByteStream {
     private var descriptor: Int32 = -1
     private var exhausted = false
     private let capacity: Int
+    /// The file read, for the errors that name it.
+    private var path = "memory"
+
+    private static let notRegular = ReadError.content(ParseError(.fileUnreadable, "This is not a regular file. Upload the file itself, not a link or folder."))
 
     /// Opens a regular file for reading.
-    public init(path: String, capacity: Int = 1 << 16) throws(ParseError) {
+    public init(path: String, capacity: Int = 1 << 16) throws(ReadError) {
         self.capacity = capacity
         self.buffer = [UInt8](repeating: 0, count: capacity)
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else {
-            throw ParseError(.fileUnreadable, "The file could not be opened (\(String(cString: strerror(errno)))). Upload it again as a plain file.")
+            // A symbolic link put in the file's place: the submitter's doing, not ours.
+            if errno == ELOOP { throw Self.notRegular }
+            throw .system(.last(.open, path))
         }
         var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+        guard fstat(fd, &info) == 0 else {
+            let error = SystemError.last(.stat, path)
             close(fd)
-            throw ParseError(.fileUnreadable, "This is not a regular file. Upload the file itself, not a link or folder.")
+            throw .system(error)
         }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw Self.notRegular
+        }
+        self.path = path
         self.descriptor = fd
     }
 
@@ -47,14 +59,12 @@ public final class ByteStream {
 
     /// Refills the buffer; false at the end of the data.
     @usableFromInline
-    func refill() throws(ParseError) -> Bool {
+    func refill() throws(ReadError) -> Bool {
         guard !exhausted else { return false }
         let count = buffer.withUnsafeMutableBytes { raw in
             read(descriptor, raw.baseAddress, capacity)
         }
-        guard count >= 0 else {
-            throw ParseError(.fileUnreadable, "The file could not be read (\(String(cString: strerror(errno)))).")
-        }
+        guard count >= 0 else { throw .system(.last(.read, path)) }
         position = 0
         end = count
         if count == 0 { exhausted = true }
@@ -63,21 +73,21 @@ public final class ByteStream {
 
     /// The next byte without consuming it; `nil` at the end.
     @inlinable
-    public func peek() throws(ParseError) -> UInt8? {
+    public func peek() throws(ReadError) -> UInt8? {
         if position == end, try !refill() { return nil }
         return buffer[position]
     }
 
     /// The next byte; `nil` at the end.
     @inlinable
-    public func next() throws(ParseError) -> UInt8? {
+    public func next() throws(ReadError) -> UInt8? {
         if position == end, try !refill() { return nil }
         defer { position += 1 }
         return buffer[position]
     }
 
     /// Up to `count` leading bytes, without consuming them (the stream must be fresh).
-    public func prefix(_ count: Int) throws(ParseError) -> [UInt8] {
+    public func prefix(_ count: Int) throws(ReadError) -> [UInt8] {
         if position == end { _ = try refill() }
         return Array(buffer[position..<min(end, position + count)])
     }

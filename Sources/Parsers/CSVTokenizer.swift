@@ -26,7 +26,7 @@ public final class CSVTokenizer {
     }
 
     /// The next record, or `nil` at the end of the file.
-    public func next() throws(ParseError) -> Record? {
+    public func next() throws(ReadError) -> Record? {
         while true {
             bytes.removeAll(keepingCapacity: true)
             cellEnds.removeAll(keepingCapacity: true)
@@ -52,13 +52,13 @@ public final class CSVTokenizer {
                 return cells
             }
             guard let cells else {
-                throw ParseError(.fileEncoding, "The file is not UTF-8 text (it may be Windows-1252 or Latin-1). Save it as \"CSV UTF-8\" and upload it again.", line: startLine)
+                throw ReadError.content(ParseError(.fileEncoding, "The file is not UTF-8 text (it may be Windows-1252 or Latin-1). Save it as \"CSV UTF-8\" and upload it again.", line: startLine))
             }
             return Record(line: startLine, cells: cells)
         }
     }
 
-    private func skipLine() throws(ParseError) {
+    private func skipLine() throws(ReadError) {
         while let byte = try stream.next() {
             if byte == UInt8(ascii: "\n") { line += 1; return }
         }
@@ -68,7 +68,7 @@ public final class CSVTokenizer {
     ///
     /// The hot loop: runs of ordinary bytes are found in the stream's buffer and copied
     /// at once; only delimiters, quotes and line ends are looked at one by one.
-    private func readRecord(startLine: Int) throws(ParseError) -> Bool {
+    private func readRecord(startLine: Int) throws(ReadError) -> Bool {
         // Work on locals (moved, not copied) rather than on the object's properties.
         var bytes: [UInt8] = []
         var cellEnds: [Int] = []
@@ -87,7 +87,7 @@ public final class CSVTokenizer {
         while true {
             if stream.position == stream.end, try !stream.refill() {
                 if quoted {
-                    throw ParseError(.csvUnterminatedQuote, "A quoted cell that starts on this line is never closed. Add the missing closing quote (\").", line: startLine)
+                    throw ReadError.content(ParseError(.csvUnterminatedQuote, "A quoted cell that starts on this line is never closed. Add the missing closing quote (\").", line: startLine))
                 }
                 if sawContent || !cellEnds.isEmpty { cellEnds.append(bytes.count) }
                 return sawContent || cellEnds.count > 1
@@ -107,7 +107,7 @@ public final class CSVTokenizer {
             let byte = stream.buffer[stream.position]
             stream.position += 1
             if byte == 0 {
-                throw ParseError(.fileBinary, "The file contains binary data (a NUL byte), so it is not a CSV, JSON or XML text file. Upload the submission as text.", line: line)
+                throw ReadError.content(ParseError(.fileBinary, "The file contains binary data (a NUL byte), so it is not a CSV, JSON or XML text file. Upload the submission as text.", line: line))
             }
             if quoted {
                 if byte == UInt8(ascii: "\"") {
@@ -119,7 +119,7 @@ public final class CSVTokenizer {
                         let following = try stream.peek()
                         if let following, following != UInt8(ascii: ","), following != UInt8(ascii: "\n"),
                            following != UInt8(ascii: "\r") {
-                            throw ParseError(.csvBadQuote, "A closing quote is followed by more text in the same cell. Double any quote inside a quoted cell (\"\").", line: line)
+                            throw ReadError.content(ParseError(.csvBadQuote, "A closing quote is followed by more text in the same cell. Double any quote inside a quoted cell (\"\").", line: line))
                         }
                     }
                 } else {
@@ -180,7 +180,7 @@ public final class CSVTokenizer {
         return (index, content)
     }
 
-    private static func tooLong(_ line: Int) -> ParseError {
-        ParseError(.lineTooLong, "A row is longer than \(CSVTokenizer.maximumRecordBytes / 1024) KB. Check the file is a submission and that every quote is closed.", line: line)
+    private static func tooLong(_ line: Int) -> ReadError {
+        .content(ParseError(.lineTooLong, "A row is longer than \(CSVTokenizer.maximumRecordBytes / 1024) KB. Check the file is a submission and that every quote is closed.", line: line))
     }
 }

@@ -27,14 +27,14 @@ public enum FormatSniffer {
 
     /// The format of a file starting with `sample`; throws when the file cannot be a
     /// submission at all (empty, binary, not UTF-8).
-    public static func detect(sample: [UInt8], fileName: String) throws(ParseError) -> Detection {
+    public static func detect(sample: [UInt8], fileName: String) throws(ReadError) -> Detection {
         var skip = 0
         if sample.starts(with: [0xEF, 0xBB, 0xBF]) { skip = 3 }
         if sample.contains(0) {
-            throw ParseError(.fileBinary, "The file contains binary data, so it is not a CSV, JSON or XML text file. Upload the submission as text.")
+            throw ReadError.content(ParseError(.fileBinary, "The file contains binary data, so it is not a CSV, JSON or XML text file. Upload the submission as text."))
         }
         guard let first = sample[skip...].firstIndex(where: { !isSpace($0) }) else {
-            throw ParseError(.fileEmpty, "The file is empty. Upload a file with a header row and at least one row.")
+            throw ReadError.content(ParseError(.fileEmpty, "The file is empty. Upload a file with a header row and at least one row."))
         }
         let ext = fileName.split(separator: ".").last.map { $0.lowercased() } ?? ""
         switch sample[first] {

@@ -11,12 +11,12 @@ public final class HeaderedCSV {
     public private(set) var line = 0
 
     /// Opens `path` and reads its header; throws when a `required` header is missing.
-    public init(path: String, required: [String]) throws(ParseError) {
+    public init(path: String, required: [String]) throws(ReadError) {
         let stream = try ByteStream(path: path)
         if try stream.prefix(3) == [0xEF, 0xBB, 0xBF] { stream.skip(3) }
         tokenizer = CSVTokenizer(stream: stream)
         guard let header = try tokenizer.next() else {
-            throw ParseError(.fileEmpty, "\(path) is empty: it needs a header row.")
+            throw ReadError.content(ParseError(.fileEmpty, "\(path) is empty: it needs a header row."))
         }
         var indexes: [String: Int] = [:]
         for (index, name) in header.cells.enumerated() {
@@ -24,13 +24,13 @@ public final class HeaderedCSV {
         }
         let missing = required.filter { indexes[HeaderedCSV.key($0)] == nil }
         guard missing.isEmpty else {
-            throw ParseError(.fileUnknownKind, "\(path) lacks the column(s) \(missing.map { "\"\($0)\"" }.joined(separator: ", ")).", line: header.line)
+            throw ReadError.content(ParseError(.fileUnknownKind, "\(path) lacks the column(s) \(missing.map { "\"\($0)\"" }.joined(separator: ", ")).", line: header.line))
         }
         self.indexes = indexes
     }
 
     /// Moves to the next record; false at the end.
-    public func advance() throws(ParseError) -> Bool {
+    public func advance() throws(ReadError) -> Bool {
         guard let record = try tokenizer.next() else { return false }
         cells = record.cells
         line = record.line
@@ -58,7 +58,7 @@ public final class HeaderedCSV {
 
 /// Reads the reference files that `load-reference` takes.
 public enum ReferenceReader {
-    public static func schools(path: String) throws(ParseError) -> [School] {
+    public static func schools(path: String) throws(ReadError) -> [School] {
         try records(path, required: ["URN", "EstablishmentName"], key: "URN") { csv in
             let trust = csv["Trusts (code)"]
             return School(urn: csv["URN"], name: csv["EstablishmentName"], localAuthorityCode: csv["LA (code)"],
@@ -68,25 +68,25 @@ public enum ReferenceReader {
         }
     }
 
-    public static func trusts(path: String) throws(ParseError) -> [Trust] {
+    public static func trusts(path: String) throws(ReadError) -> [Trust] {
         try records(path, required: ["Group UID", "Group Name"], key: "Group UID") { csv in
             Trust(uid: csv["Group UID"], name: csv["Group Name"], type: csv["Group Type"])
         }
     }
 
-    public static func appropriateBodies(path: String) throws(ParseError) -> [AppropriateBody] {
+    public static func appropriateBodies(path: String) throws(ReadError) -> [AppropriateBody] {
         try records(path, required: ["id", "name"], key: "id") { csv in
             AppropriateBody(id: csv["id"], name: csv["name"], dfeSignInOrganisationID: csv["dfe_sign_in_organisation_id"])
         }
     }
 
-    public static func leadProviders(path: String) throws(ParseError) -> [LeadProvider] {
+    public static func leadProviders(path: String) throws(ReadError) -> [LeadProvider] {
         try records(path, required: ["id", "name"], key: "id") { csv in LeadProvider(id: csv["id"], name: csv["name"]) }
     }
 
     /// One value per record whose `key` cell is not empty.
     private static func records<T>(_ path: String, required: [String], key: String,
-                                   _ make: (HeaderedCSV) -> T) throws(ParseError) -> [T] {
+                                   _ make: (HeaderedCSV) -> T) throws(ReadError) -> [T] {
         let csv = try HeaderedCSV(path: path, required: required)
         var values: [T] = []
         while try csv.advance() {

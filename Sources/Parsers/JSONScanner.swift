@@ -16,12 +16,12 @@ final class JSONScanner {
         self.stream = stream
     }
 
-    func fail(_ message: String) -> ParseError {
-        ParseError(.jsonInvalid, "The file is not valid JSON: \(message). Check it with a JSON validator, or export it again.", line: line)
+    func fail(_ message: String) -> ReadError {
+        .content(ParseError(.jsonInvalid, "The file is not valid JSON: \(message). Check it with a JSON validator, or export it again.", line: line))
     }
 
     /// Skips white space; returns the next byte without consuming it, or `nil` at the end.
-    func peekSignificant() throws(ParseError) -> UInt8? {
+    func peekSignificant() throws(ReadError) -> UInt8? {
         while let byte = try stream.peek() {
             switch byte {
             case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): _ = try stream.next()
@@ -33,7 +33,7 @@ final class JSONScanner {
     }
 
     /// Consumes `byte` (after white space) or fails.
-    func expect(_ byte: UInt8, _ what: String) throws(ParseError) {
+    func expect(_ byte: UInt8, _ what: String) throws(ReadError) {
         guard try peekSignificant() == byte else {
             throw fail("expected \(what)\(try describeNext())")
         }
@@ -41,20 +41,20 @@ final class JSONScanner {
     }
 
     /// Consumes `byte` if it is next (after white space).
-    func consume(_ byte: UInt8) throws(ParseError) -> Bool {
+    func consume(_ byte: UInt8) throws(ReadError) -> Bool {
         guard try peekSignificant() == byte else { return false }
         _ = try stream.next()
         return true
     }
 
-    private func describeNext() throws(ParseError) -> String {
+    private func describeNext() throws(ReadError) -> String {
         guard let byte = try stream.peek() else { return " but the file ends" }
         if byte >= 0x20 && byte < 0x7F { return " but found '\(Character(Unicode.Scalar(byte)))'" }
         return ""
     }
 
     /// Reads one complete value.
-    func value(depth: Int = 0) throws(ParseError) -> JSONValue {
+    func value(depth: Int = 0) throws(ReadError) -> JSONValue {
         guard depth < JSONScanner.maximumDepth else { throw fail("values are nested too deeply") }
         guard let byte = try peekSignificant() else { throw fail("a value is missing at the end of the file") }
         switch byte {
@@ -92,13 +92,13 @@ final class JSONScanner {
         }
     }
 
-    private func literal(_ word: String) throws(ParseError) {
+    private func literal(_ word: String) throws(ReadError) {
         for byte in word.utf8 {
             guard try stream.next() == byte else { throw fail("expected '\(word)'") }
         }
     }
 
-    private func number() throws(ParseError) -> String {
+    private func number() throws(ReadError) -> String {
         scratch.removeAll(keepingCapacity: true)
         while let byte = try stream.peek() {
             switch byte {
@@ -113,7 +113,7 @@ final class JSONScanner {
         return try validatedNumber()
     }
 
-    private func validatedNumber() throws(ParseError) -> String {
+    private func validatedNumber() throws(ReadError) -> String {
         // JSON grammar: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
         var i = 0
         let n = scratch.count
@@ -128,12 +128,12 @@ final class JSONScanner {
             if i < n, scratch[i] == UInt8(ascii: "+") || scratch[i] == UInt8(ascii: "-") { i += 1 }
             ok = digits() > 0
         }
-        guard ok, i == n else { throw fail("'\(String(decoding: scratch, as: UTF8.self))' is not a number") }
+        guard ok, i == n else { throw fail("a value is neither a number nor text in quotes (put dates and other text in double quotes)") }
         return String(decoding: scratch, as: UTF8.self)
     }
 
     /// Reads a string starting at its opening quote.
-    func string() throws(ParseError) -> String {
+    func string() throws(ReadError) -> String {
         _ = try stream.next()
         scratch.removeAll(keepingCapacity: true)
         while true {
@@ -160,21 +160,21 @@ final class JSONScanner {
                     try escape()
                 default:
                     if byte == 0 {
-                        throw ParseError(.fileBinary, "The file contains binary data (a NUL byte). Upload the submission as text.", line: line)
+                        throw ReadError.content(ParseError(.fileBinary, "The file contains binary data (a NUL byte). Upload the submission as text.", line: line))
                     }
                     throw fail("a string contains an unescaped control character or line break")
                 }
             }
             if scratch.count > JSONScanner.maximumStringBytes {
-                throw ParseError(.lineTooLong, "A string is longer than \(JSONScanner.maximumStringBytes / 1024) KB.", line: line)
+                throw ReadError.content(ParseError(.lineTooLong, "A string is longer than \(JSONScanner.maximumStringBytes / 1024) KB.", line: line))
             }
         }
     }
 
     /// A string's decoded text, or the encoding error when its bytes were not UTF-8.
-    private func text(_ decoded: String?) throws(ParseError) -> String {
+    private func text(_ decoded: String?) throws(ReadError) -> String {
         guard let decoded else {
-            throw ParseError(.fileEncoding, "The file is not UTF-8 text. Save it as UTF-8 and upload it again.", line: line)
+            throw ReadError.content(ParseError(.fileEncoding, "The file is not UTF-8 text. Save it as UTF-8 and upload it again.", line: line))
         }
         return decoded
     }
@@ -191,7 +191,7 @@ final class JSONScanner {
         return end
     }
 
-    private func escape() throws(ParseError) {
+    private func escape() throws(ReadError) {
         guard let byte = try stream.next() else { throw fail("a string is never closed") }
         switch byte {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scratch.append(byte)
@@ -217,7 +217,7 @@ final class JSONScanner {
         }
     }
 
-    private func hex4() throws(ParseError) -> UInt32 {
+    private func hex4() throws(ReadError) -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<4 {
             guard let byte = try stream.next() else { throw fail("a \\u escape is cut short") }
@@ -234,14 +234,14 @@ final class JSONScanner {
     }
 
     /// Skips to the end of the current line (NDJSON recovery after a bad line).
-    func skipRestOfLine() throws(ParseError) {
+    func skipRestOfLine() throws(ReadError) {
         while let byte = try stream.next() {
             if byte == UInt8(ascii: "\n") { line += 1; return }
         }
     }
 
     /// Consumes spaces and tabs only; true when the line (or file) ends next.
-    func atLineEnd() throws(ParseError) -> Bool {
+    func atLineEnd() throws(ReadError) -> Bool {
         while let byte = try stream.peek() {
             switch byte {
             case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): _ = try stream.next()

@@ -21,3 +21,24 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { problem.description }
 }
+
+/// Why a file could not be read further: its content (the submitter's to fix) or the
+/// machine (ours). Callers decide whose fault it is from the case, never from a message.
+public enum ReadError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The bytes are not a readable submission: refuse the file with this problem.
+    case content(ParseError)
+    /// Opening or reading the file failed: an operational failure, the file is not to blame.
+    case system(SystemError)
+
+    public var description: String {
+        switch self {
+        case .content(let error): error.description
+        case .system(let error): error.description
+        }
+    }
+
+    /// The content problem, or `nil` for a system failure.
+    public var content: ParseError? {
+        if case .content(let error) = self { error } else { nil }
+    }
+}

@@ -37,14 +37,14 @@ public final class SubmissionReader {
 
     /// Opens the file at `path`, detecting its format. An XML file is converted into a
     /// file in `scratch` (the system's temporary folder when nil), removed with its last reader.
-    public convenience init(path: String, scratch: String? = nil) throws(ParseError) {
+    public convenience init(path: String, scratch: String? = nil) throws(ReadError) {
         let stream = try ByteStream(path: path)
         let name = path.split(separator: "/").last.map(String.init) ?? path
         try self.init(stream: stream, fileName: name, path: path, scratch: scratch)
     }
 
     /// Reads from `stream`, detecting the format from its first bytes.
-    public init(stream: ByteStream, fileName: String, path: String? = nil, scratch: String? = nil) throws(ParseError) {
+    public init(stream: ByteStream, fileName: String, path: String? = nil, scratch: String? = nil) throws(ReadError) {
         var stream = stream
         var path = path
         sourcePath = path
@@ -70,22 +70,22 @@ public final class SubmissionReader {
     }
 
     /// A reader of the same file from its first row, sharing an XML file's conversion.
-    public func reopened() throws(ParseError) -> SubmissionReader {
+    public func reopened() throws(ReadError) -> SubmissionReader {
         if let converted { return try SubmissionReader(converted: converted) }
         guard let sourcePath else {
-            throw ParseError(.fileUnreadable, "The file was read from memory and cannot be read again.")
+            throw ReadError.content(ParseError(.fileUnreadable, "The file was read from memory and cannot be read again."))
         }
         return try SubmissionReader(path: sourcePath)
     }
 
-    private init(converted: XMLConverter.Converted) throws(ParseError) {
+    private init(converted: XMLConverter.Converted) throws(ReadError) {
         format = .xml
         stream = ByteStream(bytes: [])  // replaced by `use`
         try use(converted)
     }
 
     /// Converts UTF-16 (after its byte order mark) to UTF-8.
-    private static func utf8(fromUTF16 stream: ByteStream, _ encoding: FormatSniffer.Encoding) throws(ParseError) -> [UInt8] {
+    private static func utf8(fromUTF16 stream: ByteStream, _ encoding: FormatSniffer.Encoding) throws(ReadError) -> [UInt8] {
         stream.skip(2)
         var units: [UInt16] = []
         var pending: UInt8?
@@ -96,7 +96,7 @@ public final class SubmissionReader {
             stream.skip(chunk.count)
             total += chunk.count
             guard total <= maximumUTF16Bytes else {
-                throw ParseError(.fileTooLarge, "The file is UTF-16 text larger than \(maximumUTF16Bytes >> 20) MB. Save it as UTF-8 (in Excel: \"CSV UTF-8\") and upload it again.")
+                throw ReadError.content(ParseError(.fileTooLarge, "The file is UTF-16 text larger than \(maximumUTF16Bytes >> 20) MB. Save it as UTF-8 (in Excel: \"CSV UTF-8\") and upload it again."))
             }
             for byte in chunk {
                 if let first = pending {
@@ -111,19 +111,19 @@ public final class SubmissionReader {
         bytes.reserveCapacity(units.count)
         let failed = transcode(units.makeIterator(), from: UTF16.self, to: UTF8.self, stoppingOnError: true) { bytes.append($0) }
         if failed || pending != nil {
-            throw ParseError(.fileEncoding, "The file starts as UTF-16 text but is not valid UTF-16. Save it as UTF-8 (in Excel: \"CSV UTF-8\") and upload it again.")
+            throw ReadError.content(ParseError(.fileEncoding, "The file starts as UTF-16 text but is not valid UTF-16. Save it as UTF-8 (in Excel: \"CSV UTF-8\") and upload it again."))
         }
         return bytes
     }
 
     /// Converts the XML to a temporary NDJSON file and reads that, with the columns of
     /// the kind's template.
-    private func openXML(_ stream: ByteStream, path: String?, scratch: String?) throws(ParseError) {
+    private func openXML(_ stream: ByteStream, path: String?, scratch: String?) throws(ReadError) {
         let input: InputStream?
-        let bytes: () throws(ParseError) -> ByteStream
+        let bytes: () throws(ReadError) -> ByteStream
         if let path {
             input = InputStream(fileAtPath: path)
-            bytes = { () throws(ParseError) in try ByteStream(path: path) }
+            bytes = { () throws(ReadError) in try ByteStream(path: path) }
         } else {
             var all: [UInt8] = []
             while true {
@@ -135,12 +135,12 @@ public final class SubmissionReader {
             input = InputStream(data: Data(all))
             bytes = { ByteStream(bytes: all) }
         }
-        guard let input else { throw ParseError(.fileUnreadable, "The XML file could not be opened.") }
+        guard let input else { throw .system(.last(.open, path ?? "XML input")) }
         try use(try XMLConverter.convert(input, bytes: bytes, scratch: scratch))
     }
 
     /// Reads `converted` with the columns of the kind's template.
-    private func use(_ converted: XMLConverter.Converted) throws(ParseError) {
+    private func use(_ converted: XMLConverter.Converted) throws(ReadError) {
         self.converted = converted
         declaredKind = converted.kind
         let seen = converted.keys.compactMap { Field(header: $0) }
@@ -159,7 +159,7 @@ public final class SubmissionReader {
     }
 
     /// The next row, or `nil` at the end of the file.
-    public func next() throws(ParseError) -> SourceRow? {
+    public func next() throws(ReadError) -> SourceRow? {
         switch format {
         case .csv: return try nextCSV()
         case .json: return try nextJSON()
@@ -170,9 +170,9 @@ public final class SubmissionReader {
 
     // MARK: CSV
 
-    private func readHeader(_ tokenizer: CSVTokenizer) throws(ParseError) {
+    private func readHeader(_ tokenizer: CSVTokenizer) throws(ReadError) {
         guard let record = try tokenizer.next() else {
-            throw ParseError(.fileEmpty, "The file has no header row. Start the file with the template's header row.")
+            throw ReadError.content(ParseError(.fileEmpty, "The file has no header row. Start the file with the template's header row."))
         }
         headerWidth = record.cells.count
         var kept: [String] = []
@@ -183,7 +183,7 @@ public final class SubmissionReader {
             let field = Field(header: name)
             if let field {
                 if let earlier = seen[field] {
-                    throw ParseError(.csvDuplicateColumn, "The columns \"\(earlier)\" and \"\(name)\" are the same column. Keep only one of them.", line: record.line)
+                    throw ReadError.content(ParseError(.csvDuplicateColumn, "The columns \"\(earlier)\" and \"\(name)\" are the same column. Keep only one of them.", line: record.line))
                 }
                 seen[field] = name
                 headerFields.insert(field)
@@ -194,7 +194,7 @@ public final class SubmissionReader {
         header = kept
     }
 
-    private func nextCSV() throws(ParseError) -> SourceRow? {
+    private func nextCSV() throws(ReadError) -> SourceRow? {
         guard let tokenizer = csv, let record = try tokenizer.next() else { return nil }
         var problem: Problem?
         if record.cells.count > headerWidth,
@@ -212,7 +212,7 @@ public final class SubmissionReader {
 
     // MARK: JSON
 
-    private func nextJSON() throws(ParseError) -> SourceRow? {
+    private func nextJSON() throws(ReadError) -> SourceRow? {
         guard let scanner = json else { return nil }
         while true {
             switch jsonState {
@@ -248,7 +248,7 @@ public final class SubmissionReader {
     }
 
     /// Reads the members of the top-level object up to `records` (or its end).
-    private func readMembers(_ scanner: JSONScanner, first: Bool) throws(ParseError) {
+    private func readMembers(_ scanner: JSONScanner, first: Bool) throws(ReadError) {
         repeat {
             guard try scanner.peekSignificant() == UInt8(ascii: "\"") else {
                 throw scanner.fail("expected a quoted field name")
@@ -267,7 +267,7 @@ public final class SubmissionReader {
         try finishDocument(scanner)
     }
 
-    private func finishDocument(_ scanner: JSONScanner) throws(ParseError) {
+    private func finishDocument(_ scanner: JSONScanner) throws(ReadError) {
         jsonState = .done
         if try scanner.peekSignificant() != nil {
             throw scanner.fail("there is more text after the end of the document")
@@ -276,7 +276,7 @@ public final class SubmissionReader {
 
     // MARK: NDJSON
 
-    private func nextNDJSON() throws(ParseError) -> SourceRow? {
+    private func nextNDJSON() throws(ReadError) -> SourceRow? {
         var line: [UInt8] = []
         while true {
             line.removeAll(keepingCapacity: true)
@@ -285,11 +285,11 @@ public final class SubmissionReader {
                 guard let byte = try stream.next() else { ended = true; break }
                 if byte == UInt8(ascii: "\n") { break }
                 if byte == 0 {
-                    throw ParseError(.fileBinary, "The file contains binary data (a NUL byte). Upload the submission as text.", line: ndjsonLine + 1)
+                    throw ReadError.content(ParseError(.fileBinary, "The file contains binary data (a NUL byte). Upload the submission as text.", line: ndjsonLine + 1))
                 }
                 line.append(byte)
                 if line.count > CSVTokenizer.maximumRecordBytes {
-                    throw ParseError(.lineTooLong, "A line is longer than \(CSVTokenizer.maximumRecordBytes / 1024) KB.", line: ndjsonLine + 1)
+                    throw ReadError.content(ParseError(.lineTooLong, "A line is longer than \(CSVTokenizer.maximumRecordBytes / 1024) KB.", line: ndjsonLine + 1))
                 }
             }
             ndjsonLine += 1
@@ -298,11 +298,11 @@ public final class SubmissionReader {
                 continue
             }
             let scanner = JSONScanner(stream: ByteStream(bytes: line))
-            do throws(ParseError) {
+            do throws(ReadError) {
                 let value = try scanner.value()
                 if try scanner.peekSignificant() != nil { throw scanner.fail("there is more text after the record") }
                 return row(from: value, number: ndjsonLine)
-            } catch where error.code == .jsonInvalid {
+            } catch .content(let error) where error.code == .jsonInvalid {
                 return SourceRow(number: ndjsonLine, cells: [], problem: Problem(.jsonInvalid, error.message))
             }
         }
@@ -311,7 +311,7 @@ public final class SubmissionReader {
     // MARK: XML
 
     /// The next converted record, its cells in the template's column order.
-    private func nextXML() throws(ParseError) -> SourceRow? {
+    private func nextXML() throws(ReadError) -> SourceRow? {
         guard let row = try nextNDJSON() else { return nil }
         var values: [String: JSONValue] = [:]
         for cell in row.cells { values[cell.field?.key ?? cell.key] = cell.value }

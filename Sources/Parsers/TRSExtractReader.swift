@@ -14,7 +14,7 @@ public enum TRSExtractReader {
         public var skipped: [String] = []
     }
 
-    public static func read(path: String) throws(ParseError) -> Extract {
+    public static func read(path: String) throws(ReadError) -> Extract {
         let csv = try HeaderedCSV(path: path, required: ["trn", "date_of_birth", "induction_status"])
         var extract = Extract()
         while try csv.advance() {

@@ -31,49 +31,52 @@ enum XMLConverter {
 
     /// `bytes` opens a fresh stream of the file's bytes, for the checks made before parsing.
     /// `scratch` is the folder for the converted rows (the system's temporary folder when nil).
-    static func convert(_ input: InputStream, bytes: () throws(ParseError) -> ByteStream,
-                        scratch: String?) throws(ParseError) -> Converted {
+    static func convert(_ input: InputStream, bytes: () throws(ReadError) -> ByteStream,
+                        scratch: String?) throws(ReadError) -> Converted {
         if try declaresDocumentType(try bytes()) {
-            throw ParseError(.xmlDoctype, "The XML has a document type declaration (<!DOCTYPE …>), which is not accepted. Remove it: submissions need no DTD or entities.")
+            throw ReadError.content(ParseError(.xmlDoctype, "The XML has a document type declaration (<!DOCTYPE …>), which is not accepted. Remove it: submissions need no DTD or entities."))
         }
         // FoundationXML crashes on a processing instruction without data, so none is
         // accepted but the XML declaration at the start.
         if let line = try firstProcessingInstructionLine(try bytes()) {
-            throw ParseError(.xmlInvalid, "The XML has a processing instruction (<?…?>) other than the XML declaration at its start. Remove it.", line: line)
+            throw ReadError.content(ParseError(.xmlInvalid, "The XML has a processing instruction (<?…?>) other than the XML declaration at its start. Remove it.", line: line))
         }
         // FoundationXML traps on text that is not UTF-8 (in a comment, for one), so the
         // whole file is checked first.
         if let line = try firstInvalidUTF8Line(try bytes()) {
-            throw ParseError(.fileEncoding, "The XML is not UTF-8 text. Save it as UTF-8 and upload it again.", line: line)
+            throw ReadError.content(ParseError(.fileEncoding, "The XML is not UTF-8 text. Save it as UTF-8 and upload it again.", line: line))
         }
         let folder = scratch ?? FileManager.default.temporaryDirectory.path
         let path = folder + "/ect-xml-\(UUID().uuidString).ndjson"
-        guard FileManager.default.createFile(atPath: path, contents: nil), let output = FileHandle(forWritingAtPath: path) else {
-            throw ParseError(.fileUnreadable, "The XML could not be read: no room for a temporary file.")
-        }
-        let delegate = Delegate(output: output)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else { throw .system(.last(.create, path)) }
+        let delegate = Delegate(output: descriptor, path: path)
         let parser = XMLParser(stream: input)
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = false
         parser.delegate = delegate
         let parsed = parser.parse()
         delegate.flush()
-        try? output.close()
+        close(descriptor)
+        if let failure = delegate.failure {
+            unlink(path)
+            throw .system(failure)
+        }
         if let problem = delegate.problem {
             unlink(path)
-            throw problem
+            throw .content(problem)
         }
         guard parsed, delegate.sawRoot, delegate.depth == 0 else {
             unlink(path)
             let detail = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "it is not well-formed"
-            throw ParseError(.xmlInvalid, "The file is not valid XML (\(detail.trimmingSpaces())). Check it with an XML validator, or send CSV.", line: parser.lineNumber)
+            throw ReadError.content(ParseError(.xmlInvalid, "The file is not valid XML (\(detail.trimmingSpaces())). Check it with an XML validator, or send CSV.", line: parser.lineNumber))
         }
         return Converted(path: path, kind: delegate.kind, keys: delegate.keys)
     }
 
     /// The line of the first `<?` that is not the XML declaration at the very start (after
     /// a byte order mark), or `nil` when there is none.
-    static func firstProcessingInstructionLine(_ stream: ByteStream) throws(ParseError) -> Int? {
+    static func firstProcessingInstructionLine(_ stream: ByteStream) throws(ReadError) -> Int? {
         var line = 1
         var offset = 0
         var previous: UInt8 = 0
@@ -96,7 +99,7 @@ enum XMLConverter {
     }
 
     /// The line of the first byte sequence that is not UTF-8, or `nil` when all of it is.
-    static func firstInvalidUTF8Line(_ stream: ByteStream) throws(ParseError) -> Int? {
+    static func firstInvalidUTF8Line(_ stream: ByteStream) throws(ReadError) -> Int? {
         var line = 1
         var carry: [UInt8] = []
         while true {
@@ -133,7 +136,7 @@ enum XMLConverter {
     /// True when the prolog — everything before the root element's start tag, comments
     /// and processing instructions however long — holds a `<!DOCTYPE` (or any other `<!`
     /// declaration).
-    static func declaresDocumentType(_ stream: ByteStream) throws(ParseError) -> Bool {
+    static func declaresDocumentType(_ stream: ByteStream) throws(ReadError) -> Bool {
         var previous: [UInt8] = []
         func ends(with marker: String) -> Bool { previous.suffix(marker.utf8.count).elementsEqual(marker.utf8) }
         enum State { case text, comment, instruction }
@@ -163,7 +166,8 @@ enum XMLConverter {
     }
 
     final class Delegate: NSObject, XMLParserDelegate {
-        let output: FileHandle
+        let output: Int32
+        let path: String
         var buffer: [UInt8] = []
         var depth = 0
         var sawRoot = false
@@ -173,9 +177,12 @@ enum XMLConverter {
         private var record: [(String, String)] = []
         private var text = ""
         var problem: ParseError?
+        /// Writing the converted rows failed (a full disk, a file size limit): ours.
+        var failure: SystemError?
 
-        init(output: FileHandle) {
+        init(output: Int32, path: String) {
             self.output = output
+            self.path = path
         }
 
         func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
@@ -190,6 +197,10 @@ enum XMLConverter {
             default:
                 text = ""
             }
+        }
+
+        func parser(_ parser: XMLParser, foundCDATA block: Data) {
+            self.parser(parser, foundCharacters: String(decoding: block, as: UTF8.self))
         }
 
         func parser(_ parser: XMLParser, foundCharacters string: String) {
@@ -207,7 +218,10 @@ enum XMLConverter {
                 JSONWriter.write(.object(record.map { ($0.0, JSONValue.string($0.1)) }), to: &line)
                 buffer.append(contentsOf: line.utf8)
                 buffer.append(UInt8(ascii: "\n"))
-                if buffer.count > 1 << 16 { flush() }
+                if buffer.count > 1 << 16 {
+                    flush()
+                    if failure != nil { parser.abortParsing() }
+                }
             case 3:
                 record.append((name, text))
                 if seenKeys.insert(name).inserted { keys.append(name) }
@@ -231,7 +245,18 @@ enum XMLConverter {
         }
 
         func flush() {
-            output.write(Data(buffer))
+            guard failure == nil else { return }
+            var offset = 0
+            while offset < buffer.count {
+                let written = buffer.withUnsafeBytes { raw in
+                    write(output, raw.baseAddress! + offset, raw.count - offset)
+                }
+                guard written > 0 else {
+                    failure = .last(.write, path)
+                    return
+                }
+                offset += written
+            }
             buffer.removeAll(keepingCapacity: true)
         }
     }

@@ -43,12 +43,21 @@ public struct BatchRun {
         public var asOf: Day
         public var files: [FileReport] = []
         public var notices: [InboxNotice] = []
+        /// Operational failures: each left its file (and its submitter's later files) in
+        /// the inbox, untouched, for the next run. The first decides the exit code.
+        public var faults: [RunFault] = []
+        /// Inbox files not dealt with because of a fault: they wait for the next run.
+        public var waiting: [String] = []
+        /// Whether a fault stopped the run before the end of the inbox.
+        public var stopped = false
         public var milliseconds = 0
         /// Where the time went.
         public var timings = StageTimings()
 
         public var accepted: Int { files.reduce(0) { $0 + $1.accepted } }
         public var rejected: Int { files.reduce(0) { $0 + $1.rejected } }
+        /// The exit code the run calls for: 0, or the first fault's.
+        public var exitCode: Int32 { faults.first?.error.exitCode ?? 0 }
     }
 
     public let options: Options
@@ -62,10 +71,19 @@ public struct BatchRun {
         self.progress = progress
     }
 
-    /// Runs the job. Throws only for operational failures.
+    /// Runs the job. Throws when it cannot start (lock, configuration, store); a fault
+    /// met on the way is in the summary's `faults`, with what it left waiting.
+    ///
+    /// A fault on one submitter's folder or file (permissions, a file that cannot be
+    /// read) makes that submitter's files wait, and the run goes on with the others; any
+    /// other fault (the store, `tmp/`, a full disk, too many open files) stops the run.
+    /// Either way the file in hand, and every file claimed ahead of it, goes back to the
+    /// inbox as it was.
     public func run() throws(RunError) -> Summary {
         let started = Inbox.nowNanoseconds()
         let root = options.root
+        // A mistyped --root is an error, not a new empty data root.
+        guard Inbox.type(of: root.path) == S_IFDIR else { throw .system(SystemError(.stat, root.path, errno: ENOENT)) }
         let lock = try RunLock(path: root.lock)
         defer { withExtendedLifetime(lock) {} }
 
@@ -83,96 +101,176 @@ public struct BatchRun {
         var stageStart = Inbox.nowNanoseconds()
         let (store, reference) = try Self.openStore(root: root)
         stageStart = timings.add(.load, since: stageStart)
-        // What a stopped run left in tmp/: inputs whose commit a power cut lost go back to
-        // the inbox; the rest (half-written outputs, inputs already applied) is deleted.
-        _ = try RetiredInputs.recover(root: root, store: store, logger: logger)
-        Self.empty(root.temporary)
+        var summary = Summary(runID: options.runID, asOf: options.asOf)
+        // What a stopped run left: claimed inputs go back to the inbox unless committed
+        // with their result; then the rest of tmp/ (half-written outputs) is emptied.
+        let recovery = try ClaimedInputs.recover(root: root, store: store, logger: logger)
+        summary.faults += recovery.faults
+        try Self.prepareTemporary(root)
 
         let listing = Inbox(root: root, settleSeconds: options.settleSeconds).scan()
+        summary.faults += listing.faults
+        summary.notices = listing.notices
         timings.add(.discover, since: stageStart)
         let asOf = options.asOf
         let lookahead = Lookahead(files: listing.files) { index, file in
             guard reference.knows(file.submitter) else { return nil }
-            var look = FirstLook.take(file, scratch: root.temporary)
+            var look = FirstLook.take(file, claimingInto: root, scratch: root.temporary)
             let preparing = Inbox.nowNanoseconds()
-            look.temporaries = FileProcessor.prepareOutputs(for: file, number: index, root: root, asOf: asOf,
-                                                            archived: look.isScanned)
+            if case .read = look.outcome {
+                look.prepared = FileProcessor.prepareOutputs(for: file, number: index, root: root, asOf: asOf,
+                                                             archived: look.isScanned)
+            }
             look.timings.add(.write, since: preparing)
             return look
         }
-        defer { lookahead.stop() }
+        var blocked = Set(summary.faults.compactMap(\.submitter))
+        if summary.faults.contains(where: { $0.submitter == nil }) { summary.stopped = true }
+        blocked.forEach(lookahead.block)
         let (loaded, loading) = trsLoad.value
         timings.merge(loading)
-        let trs = try loaded.get()
+        let trs: TRSIndex
+        do {
+            trs = try loaded.get()
+        } catch {
+            putBack(lookahead.stop(), into: &summary)
+            throw error
+        }
         for notice in listing.notices {
             logger.notice("left in the inbox: \(notice.path.loggable) (\(notice.reason))")
         }
-        var summary = Summary(runID: options.runID, asOf: options.asOf, notices: listing.notices)
         do {
             try store.write { try $0.startRun(id: options.runID, asOf: options.asOf, startedAt: Timestamp.now()) }
-        } catch { throw .store(String(describing: error)) }
+        } catch {
+            putBack(lookahead.stop(), into: &summary)
+            throw .store(String(describing: error))
+        }
 
         let processor = FileProcessor(root: root, store: store, trs: trs, reference: reference, asOf: options.asOf,
                                       runID: options.runID, logger: logger)
         processor.killAfterRows = options.killAfterRows
-        var failure: RunError?
-        for (index, file) in listing.files.enumerated() {
+        for (index, file) in listing.files.enumerated() where !summary.stopped {
+            let look = lookahead.take(index)
+            if blocked.contains(file.submitter) {
+                putBack(look.map { [$0] } ?? [], into: &summary)
+                summary.waiting.append(file.inboxPath)
+                continue
+            }
+            if case .vanished? = look?.outcome { continue }
             do {
-                let report = try processor.process(file, look: lookahead.take(index))
+                let report = try processor.process(file, look: look)
                 log(report)
                 summary.files.append(report)
                 progress?(summary.files.count, listing.files.count)
             } catch {
-                failure = error
-                logger.error("stopped at \(file.path.loggable): \(error)")
-                break
+                putBack(look.map { [$0] } ?? [], into: &summary)
+                summary.waiting.append(file.inboxPath)
+                let fault = RunFault(submitter: Self.isLocal(error, to: file.submitter, in: root) ? file.submitter : nil,
+                                     file: file.inboxPath, error: error)
+                summary.faults.append(fault)
+                if let submitter = fault.submitter {
+                    logger.error("\(fault); \(submitter)'s files wait for the next run")
+                    blocked.insert(submitter)
+                    lookahead.block(submitter)
+                } else {
+                    logger.error("\(fault); the run stops, the rest of the inbox waits for the next run")
+                    summary.stopped = true
+                }
             }
         }
+        // Files looked at ahead but not processed (the run stopped) go back to the inbox.
+        let untaken = lookahead.stop()
+        summary.waiting += untaken.map(\.file.inboxPath)
+        putBack(untaken, into: &summary)
         summary.milliseconds = Int((Inbox.nowNanoseconds() - started) / 1_000_000)
         do {
             try store.write {
-                try $0.finishRun(id: options.runID, finishedAt: Timestamp.now(), failed: failure != nil,
+                try $0.finishRun(id: options.runID, finishedAt: Timestamp.now(), failed: !summary.faults.isEmpty,
                                  durationMilliseconds: summary.milliseconds)
             }
             try store.checkpoint()
-        } catch { throw .store(String(describing: error)) }
-        // The processed inputs, retired into tmp/ as each file committed (see
-        // RetiredInputs), are deleted on a second thread while the reports are built
-        // (report files are written beside their destination, not in tmp/): once the
-        // checkpoint above has synced the store, and the file system has written the
-        // result and archive files, so that no power cut can lose an input's work.
-        let (temporary, data) = (root.temporary, root.path)
-        let emptying = Background(name: "tmp-empty") { () -> StageTimings in
+        } catch {
+            summary.faults.append(RunFault(submitter: nil, file: nil, error: .store(String(describing: error))))
+            return summary
+        }
+        // The committed inputs are deleted on a second thread while the reports are
+        // built: once the checkpoint above has synced the store, and the file system has
+        // written the result and archive files, so that no power cut can lose an input's
+        // work. Without the sync they stay, for the next run's recovery.
+        let (committed, data) = (processor.committedInputs, root.path)
+        let deleting = Background(name: "inputs-delete") { () -> (StageTimings, SystemError?) in
             var timings = StageTimings()
             let started = Inbox.nowNanoseconds()
-            if ect_sync_file_system(data) == 0 { Self.empty(temporary) }
+            guard ect_sync_file_system(data) == 0 else { return (timings, .last(.sync, data)) }
+            ClaimedInputs.delete(committed, logger: logger)
             timings.add(.commit, since: started)
-            return timings
+            return (timings, nil)
         }
-        if failure == nil {
+        if !summary.stopped {
             let reporting = Inbox.nowNanoseconds()
             do {
                 try ReportBuilder(store: store).write(root: root, runs: [options.runID], suppressBelow: options.suppressBelow)
-            } catch let error as OutputError {
-                failure = .output(error)
+            } catch let error as SystemError {
+                summary.faults.append(RunFault(submitter: nil, file: nil, error: .system(error)))
             } catch {
-                failure = .store(String(describing: error))
+                summary.faults.append(RunFault(submitter: nil, file: nil, error: .store(String(describing: error))))
             }
             timings.add(.reports, since: reporting)
         }
-        timings.merge(emptying.value)
-        if let failure { throw failure }
+        let (deleted, syncFailure) = deleting.value
+        timings.merge(deleted)
+        if let syncFailure {
+            summary.faults.append(RunFault(submitter: nil, file: nil, error: .system(syncFailure)))
+        }
         timings.merge(processor.timings)
         summary.timings = timings
         logger.info("run \(options.runID): \(summary.files.count) files, \(summary.accepted) rows accepted, \(summary.rejected) rejected, \(summary.milliseconds) ms")
         return summary
     }
 
-    /// Removes the files in `folder` and in its folders (the run's temporary files); the
-    /// folders stay, for the next run.
-    static func empty(_ folder: String) {
-        for name in Inbox.entries(of: folder) {
-            let path = folder + "/" + name
+    /// Puts back in the inbox the files of `looks` that were claimed; one that cannot go
+    /// back stays claimed, for the next run's recovery, and is a fault.
+    private func putBack(_ looks: [FirstLook], into summary: inout Summary) {
+        for look in looks where look.file.isClaimed {
+            do {
+                try ClaimedInputs.putBack(look.file)
+            } catch {
+                logger.error("cannot put \(look.file.path.loggable) back in the inbox: \(error); the next run tries again")
+                summary.faults.append(RunFault(submitter: look.file.submitter, file: look.file.inboxPath, error: .system(error)))
+            }
+        }
+    }
+
+    /// Whether `error` concerns only `submitter`'s own folders (it may not read its inbox
+    /// folder, or write its outbox folder): then only its files wait. A shortage of
+    /// resources (disk, open files, memory), an I/O error, or anything outside those
+    /// folders concerns the whole run.
+    static func isLocal(_ error: RunError, to submitter: Submitter, in root: DataRoot) -> Bool {
+        guard case .system(let error) = error else { return false }
+        guard [EACCES, EPERM, ENOENT, ENOTDIR, ELOOP, EISDIR, ENAMETOOLONG, EEXIST].contains(error.errno) else {
+            return false
+        }
+        let own = [root.inbox, root.outbox, root.quarantine, ClaimedInputs.folder(root)].map {
+            root.folder($0, for: submitter) + "/"
+        }
+        if own.contains(where: { error.path.hasPrefix($0) }) { return true }
+        // archive/<as-of>/<kind>/<id>/…
+        guard error.path.hasPrefix(root.archive + "/") else { return false }
+        let parts = error.path.dropFirst(root.archive.count + 1).split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count > 3 && parts[1] == submitter.kind.rawValue && parts[2] == submitter.id
+    }
+
+    /// Makes `<root>/tmp/` ready: removes what a stopped run left there but the claimed
+    /// inputs recovery has just sorted out (any left are faults, kept for a later run).
+    static func prepareTemporary(_ root: DataRoot) throws(RunError) {
+        do {
+            try Directories.create(root.temporary)
+        } catch {
+            throw .system(error)
+        }
+        for name in Inbox.entries(of: root.temporary) {
+            let path = root.temporary + "/" + name
+            if name == "inputs" || ClaimedInputs.legacyOriginal(of: name) != nil { continue }
             if Inbox.type(of: path) == S_IFDIR {
                 for inner in Inbox.entries(of: path) { unlink(path + "/" + inner) }
             } else {
@@ -189,10 +287,9 @@ public struct BatchRun {
 
     /// The store and the reference data it holds.
     static func openStore(root: DataRoot) throws(RunError) -> (Store, ReferenceIndex) {
-        let store: Store
+        let store = try root.openExisting()
         let reference: ReferenceIndex
         do {
-            store = try Store(path: root.store)
             reference = ReferenceIndex(try store.read { try $0.referenceData() })
         } catch {
             throw .store(String(describing: error))
@@ -232,7 +329,10 @@ public enum TRSLoader {
             logger.debug("TRS extract \(chosen): \(extract.records.count) records")
             return TRSIndex(extract.records)
         } catch {
-            throw .configuration("cannot read the TRS extract \(chosen): \(error.message)")
+            switch error {
+            case .system(let error): throw .system(error)
+            case .content(let problem): throw .configuration("cannot read the TRS extract \(chosen): \(problem.message)")
+            }
         }
     }
 
@@ -249,19 +349,3 @@ public enum TRSLoader {
     }
 }
 
-
-extension String {
-    /// The text with control characters escaped (`\u{0A}`), so that a file name cannot
-    /// break or forge a log line.
-    var loggable: String {
-        var out = ""
-        for scalar in unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7F {
-                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-}

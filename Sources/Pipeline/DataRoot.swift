@@ -1,4 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Domain
+import Store
 
 /// The folders and files of one data root.
 public struct DataRoot: Sendable {
@@ -28,5 +34,16 @@ public struct DataRoot: Sendable {
     /// `<folder>/<submitter-kind>/<submitter-id>`.
     public func folder(_ base: String, for submitter: Submitter) -> String {
         "\(base)/\(submitter.kind.rawValue)/\(submitter.id)"
+    }
+
+    /// The store of a data root that exists: a missing root is an error (exit 66), not a
+    /// new empty store made where a mistyped `--root` points.
+    public func openExisting() throws(RunError) -> Store {
+        guard Inbox.type(of: path) == S_IFDIR else { throw .system(SystemError(.stat, path, errno: ENOENT)) }
+        do {
+            return try Store(path: store)
+        } catch {
+            throw .store(String(describing: error))
+        }
     }
 }

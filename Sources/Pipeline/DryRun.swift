@@ -1,12 +1,21 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Domain
+import Foundation
 import Logging
 import Parsers
 import Reports
 import Store
 
 /// `ect-batch validate`: the verdicts a run would give one file against the current
-/// store, through the run's own code, in a transaction that is rolled back. Nothing is
-/// changed and no file is written or moved.
+/// store, through the run's own code. Nothing is changed and no file is written or moved.
+///
+/// It works on a private copy of the store (SQLite's online backup, which only reads),
+/// in a transaction that is rolled back: however big the file, it never holds the
+/// store's write lock, so it never makes a nightly run wait or fail.
 public struct DryRun {
     public enum Outcome: Sendable {
         /// Every row validated; `counts` says how they fared.
@@ -31,10 +40,21 @@ public struct DryRun {
     }
 
     /// Validates the file at `path` as if `submitter` had sent it, handing each row and
-    /// its outcome to `each` in file order.
+    /// its outcome to `each` in file order. A file that cannot be opened or read is an
+    /// operational failure (`RunError.system`), not a verdict on the file.
     public func validate(path: String, as submitter: Submitter,
                          each: (SourceRow, RowOutcome) -> Void) throws(RunError) -> Outcome {
-        let (store, reference, trs) = try BatchRun.open(root: root, trsPath: trsPath, logger: logger)
+        let (shared, reference, trs) = try BatchRun.open(root: root, trsPath: trsPath, logger: logger)
+        let copyPath = FileManager.default.temporaryDirectory.path + "/ect-validate-\(getpid())-\(UUID().uuidString).sqlite"
+        defer {
+            for suffix in ["", "-wal", "-shm"] { unlink(copyPath + suffix) }
+        }
+        let store: Store
+        do {
+            store = try shared.snapshot(to: copyPath)
+        } catch {
+            throw .store("cannot copy the store for a dry run: \(error)")
+        }
         let name = path.split(separator: "/").last.map(String.init) ?? path
         let file = InboxFile(submitter: submitter, name: name, path: path, arrival: 0)
         let processor = FileProcessor(root: root, store: store, trs: trs, reference: reference, asOf: asOf,
@@ -49,17 +69,17 @@ public struct DryRun {
             }
             let scan = try FileProcessor.scan(file)
             let counts = try store.rollingBack { tx in
-                try processor.validateRows(file, scan, sha256: sha256, in: tx, each: each)
+                try processor.validateRows(file, scan, sha256: sha256, resultName: nil, in: tx, each: each)
             }
             return .checked(kind: scan.kind, format: scan.format, counts: counts)
-        } catch let error as ParseError {
+        } catch ReadError.content(let error) {
             return .refused(error.problem)
-        } catch let refusal as FileProcessor.Refusal {
+        } catch FileProcessor.ScanError.refusal(let refusal) {
             return .refused(refusal.problem)
-        } catch let error as RunError {
-            throw error
+        } catch FileProcessor.ScanError.system(let error) {
+            throw .system(error)
         } catch {
-            throw .store(String(describing: error))
+            throw FileProcessor.failure(error)
         }
     }
 }

@@ -3,7 +3,7 @@ import Parsers
 
 /// The SHA-256 of a file's bytes, as 64 lower-case hex digits.
 enum Fingerprint {
-    static func sha256(path: String) throws(ParseError) -> String {
+    static func sha256(path: String) throws(ReadError) -> String {
         let stream = try ByteStream(path: path)
         var hasher = SHA256()
         while true {

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Domain
 import Reports
 import Store
@@ -13,7 +18,16 @@ public struct ReportBuilder {
     }
 
     /// Writes `reports/runs/<run-id>/` for the runs named and refreshes `reports/latest/`.
+    ///
+    /// Two writers at once (a run and a `report`, or two `report`s) take turns, by an
+    /// exclusive `flock` on `reports/.lock`, so that `latest/` is always one report's.
     public func write(root: DataRoot, runs: [String], from: Day? = nil, to: Day? = nil, suppressBelow: Int = 0) throws {
+        try Directories.create(root.reports)
+        let lockPath = root.reports + "/.lock"
+        let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard lock >= 0 else { throw SystemError.last(.lock, lockPath) }
+        defer { close(lock) }
+        guard flock(lock, LOCK_EX) == 0 else { throw SystemError.last(.lock, lockPath) }
         for run in runs {
             try ReportWriter.write(try runReport(run).suppressing(below: suppressBelow), to: root.reports + "/runs/" + run)
         }

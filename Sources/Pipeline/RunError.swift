@@ -1,15 +1,21 @@
-import Reports
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Domain
 
-/// Why a run could not do its job: operational failures, each with its exit code.
+/// Why a run could not do (all of) its job: operational failures, ours and never a
+/// submitter's. Each has its exit code, chosen here and nowhere else.
 public enum RunError: Error, CustomStringConvertible {
     /// Another run holds the lock.
     case lockHeld(path: String, holder: String)
     /// Configuration is missing or wrong (no reference data, no TRS extract).
     case configuration(String)
-    /// The store could not be opened or written.
+    /// The store could not be opened, read or written.
     case store(String)
-    /// An output could not be written (disk full, permissions).
-    case output(OutputError)
+    /// A system call on a file or folder failed (permissions, resources, I/O).
+    case system(SystemError)
 
     public var description: String {
         switch self {
@@ -17,7 +23,7 @@ public enum RunError: Error, CustomStringConvertible {
             "another run (process \(holder)) holds the lock \(path); try again when it has finished"
         case .configuration(let message): message
         case .store(let message): "the store failed: \(message)"
-        case .output(let error): error.description
+        case .system(let error): error.description
         }
     }
 
@@ -27,7 +33,38 @@ public enum RunError: Error, CustomStringConvertible {
         case .lockHeld: 75        // EX_TEMPFAIL
         case .configuration: 78   // EX_CONFIG
         case .store: 74           // EX_IOERR
-        case .output: 73          // EX_CANTCREAT
+        case .system(let error): Self.exitCode(for: error)
         }
+    }
+
+    /// 77 when we may not (permissions); 66 when an input or folder we read cannot be
+    /// opened or read; 73 when an output cannot be created or written (a full disk, too
+    /// many open files, a file size limit).
+    static func exitCode(for error: SystemError) -> Int32 {
+        if error.errno == EACCES || error.errno == EPERM { return 77 }  // EX_NOPERM
+        switch error.operation {
+        case .open, .read, .list, .stat: return 66                     // EX_NOINPUT
+        case .write, .create, .rename, .mkdir, .sync, .unlink, .lock: return 73  // EX_CANTCREAT
+        }
+    }
+}
+
+/// An operational failure met while dealing with one file or one submitter's folder.
+public struct RunFault: Sendable, CustomStringConvertible {
+    /// The submitter whose files wait for the next run; `nil` when the fault stopped the run.
+    public let submitter: Submitter?
+    /// The inbox file it happened on, if any.
+    public let file: String?
+    public let error: RunError
+
+    public var description: String {
+        let subject = file.map { " (\($0.loggable))" } ?? ""
+        return "\(error)\(subject)"
+    }
+
+    init(submitter: Submitter?, file: String?, error: RunError) {
+        self.submitter = submitter
+        self.file = file
+        self.error = error
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Domain
 import Reports
 
 /// One run at a time per data root, by an exclusive `flock` on `ect-batch.lock`.
@@ -14,10 +15,8 @@ public final class RunLock {
 
     /// Takes the lock, or throws `RunError.lockHeld` at once when another run holds it.
     public init(path: String) throws(RunError) {
-        let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
-        do { try Directories.create(directory) } catch { throw .output(error) }
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else { throw .output(OutputError(path: path, errno: errno)) }
+        guard fd >= 0 else { throw .system(.last(.lock, path)) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             var holder = [UInt8](repeating: 0, count: 32)
             let count = read(fd, &holder, holder.count)

@@ -1,9 +1,10 @@
+import Domain
 import Parsers
 
 /// Writes a report's files into a folder: `report.html`, `summary.json` and one CSV per
 /// table, each atomically.
 public enum ReportWriter {
-    public static func write(_ report: Report, to folder: String) throws(OutputError) {
+    public static func write(_ report: Report, to folder: String) throws(SystemError) {
         try Directories.create(folder)
         try put(HTMLRenderer.render(report), folder + "/report.html")
         try put(JSONValueRenderer.summary(report), folder + "/summary.json")
@@ -14,7 +15,7 @@ public enum ReportWriter {
         }
     }
 
-    private static func put(_ text: String, _ path: String) throws(OutputError) {
+    private static func put(_ text: String, _ path: String) throws(SystemError) {
         let file = try AtomicFile(path: path)
         try file.write(text)
         try file.commit()

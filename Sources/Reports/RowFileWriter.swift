@@ -37,7 +37,7 @@ public struct ResultCounts: Sendable {
 public final class RowFileWriter {
     public enum Mode: Sendable { case result, archive }
 
-    private let output: AtomicFile
+    public let output: AtomicFile
     private let format: FileFormat
     private let mode: Mode
     private let kind: SubmissionKind?
@@ -47,7 +47,7 @@ public final class RowFileWriter {
     private var wroteRecord = false
 
     /// Starts the file: writes the CSV header, or opens the JSON document.
-    public init(output: AtomicFile, format: FileFormat, mode: Mode, kind: SubmissionKind?, header: [String]?) throws(OutputError) {
+    public init(output: AtomicFile, format: FileFormat, mode: Mode, kind: SubmissionKind?, header: [String]?) throws(SystemError) {
         self.output = output
         self.format = format.resultFormat
         self.mode = mode
@@ -76,7 +76,7 @@ public final class RowFileWriter {
     }
 
     /// Writes one row (blanking its personal data) with its outcome.
-    public func write(_ source: SourceRow, _ outcome: RowOutcome?) throws(OutputError) {
+    public func write(_ source: SourceRow, _ outcome: RowOutcome?) throws(SystemError) {
         let row = source.withoutPersonalData
         switch format {
         case .csv, .xml:
@@ -108,7 +108,13 @@ public final class RowFileWriter {
     }
 
     /// Ends the file (a JSON result closes with its counts) and renames it into place.
-    public func finish(counts: ResultCounts) throws(OutputError) {
+    public func finish(counts: ResultCounts) throws(SystemError) {
+        try end(counts: counts)
+        try output.commit()
+    }
+
+    /// Ends the file and writes all of it to its temporary file, ready for `output.commit()`.
+    public func end(counts: ResultCounts) throws(SystemError) {
         if format == .json {
             var end = "]"
             if mode == .result {
@@ -122,11 +128,12 @@ public final class RowFileWriter {
             }
             try output.write(end + "}\n")
         }
-        try output.commit()
+        try output.flush()
     }
 
-    /// Writes a result for a file of which no row could be read: one line, `refused`.
-    public static func writeRefusal(_ problem: Problem, format: FileFormat, to output: AtomicFile) throws(OutputError) {
+    /// Writes a result for a file of which no row could be read: one line, `refused`;
+    /// `output.commit()` puts it in place.
+    public static func writeRefusal(_ problem: Problem, format: FileFormat, to output: AtomicFile) throws(SystemError) {
         switch format.resultFormat {
         case .csv, .xml:
             try output.write(CSVFormatting.line(["Status", "Errors"], neutralise: true))
@@ -145,7 +152,7 @@ public final class RowFileWriter {
             JSONWriter.write(.object([("status", .string(RowStatus.refused.rawValue)), ("errors", json([problem]))]), to: &text)
             try output.write(text + "\n")
         }
-        try output.commit()
+        try output.flush()
     }
 
     static func json(_ problems: [Problem]) -> JSONValue {

@@ -176,6 +176,19 @@ enum Migrations {
         migrator.registerMigration("v3-run-duration") { db in
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN duration_ms INTEGER")
         }
+        // The result file's name, so that inputs sharing a stem never share a result (a
+        // rerun after a kill picks the names the first run took); messages stored with
+        // their line breaks escaped, so that a re-issued result is byte-identical.
+        migrator.registerMigration("v4-result-names-escaped-messages") { db in
+            try db.execute(sql: """
+                ALTER TABLE submissions ADD COLUMN result_name TEXT;
+                CREATE INDEX submissions_by_result_name ON submissions(submitter_kind, submitter_id, result_name);
+                UPDATE row_verdicts
+                  SET error_messages = replace(error_messages, '\\', '\\\\'),
+                      warning_messages = replace(warning_messages, '\\', '\\\\')
+                  WHERE instr(error_messages, '\\') > 0 OR instr(warning_messages, '\\') > 0;
+                """)
+        }
         return migrator
     }
 }

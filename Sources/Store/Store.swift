@@ -68,6 +68,14 @@ public final class Store {
         try rollingBack(body)
     }
 
+    /// A private copy of the store at `path` (SQLite's online backup): a dry run works on
+    /// it, so that it never holds the store's write lock while a run wants it.
+    public func snapshot(to path: String) throws -> Store {
+        let copy = try Store(path: path)
+        try queue.backup(to: copy.queue)
+        return copy
+    }
+
     /// Writes the WAL into the database file and syncs it: after this returns, every
     /// committed transaction survives a power cut.
     public func checkpoint() throws {

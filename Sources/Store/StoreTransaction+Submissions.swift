@@ -16,6 +16,8 @@ public struct SubmissionRecord: Hashable, Sendable {
     public let refusal: Problem?
     public let rowsAccepted: Int
     public let rowsRejected: Int
+    /// The name of the result file written for it (in its submitter's outbox folder).
+    public let resultName: String?
 }
 
 /// A row's verdict as stored: codes and messages, never the row's personal data.
@@ -31,7 +33,8 @@ extension StoreTransaction {
     /// The submission with this fingerprint from this submitter, if any.
     public func submission(from submitter: Submitter, sha256: String) throws -> SubmissionRecord? {
         try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT id, file_name, kind, format, status, refusal_code, refusal_message, rows_accepted, rows_rejected
+            SELECT id, file_name, kind, format, status, refusal_code, refusal_message, rows_accepted, rows_rejected,
+                   result_name
             FROM submissions WHERE submitter_kind = ? AND submitter_id = ? AND sha256 = ?
             """), arguments: [submitter.kind.rawValue, submitter.id, sha256]).map { row in
             let code: String? = row[5]
@@ -41,7 +44,7 @@ extension StoreTransaction {
                 format: (row[3] as String?).flatMap(FileFormat.init(rawValue:)),
                 status: SubmissionRecord.Status(rawValue: row[4]) ?? .processed,
                 refusal: code.map { Problem(ErrorCode(rawValue: $0), row[6] ?? "") },
-                rowsAccepted: row[7], rowsRejected: row[8])
+                rowsAccepted: row[7], rowsRejected: row[8], resultName: row[9])
         }
     }
 
@@ -56,10 +59,12 @@ extension StoreTransaction {
         public var runID: String?
         public var asOf: Day
         public var processedAt: String
+        public var resultName: String?
 
         public init(submitter: Submitter, fileName: String, sha256: String, kind: SubmissionKind? = nil,
                     format: FileFormat? = nil, refusal: Problem? = nil, runID: String? = nil, asOf: Day,
-                    processedAt: String) {
+                    processedAt: String, resultName: String? = nil) {
+            self.resultName = resultName
             self.submitter = submitter
             self.fileName = fileName
             self.sha256 = sha256
@@ -84,14 +89,23 @@ extension StoreTransaction {
     public func insertSubmission(_ new: NewSubmission) throws -> Int64 {
         try db.cachedStatement(sql: """
             INSERT INTO submissions (submitter_kind, submitter_id, file_name, sha256, kind, format, status,
-                                     refusal_code, refusal_message, run_id, as_of, processed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     refusal_code, refusal_message, run_id, as_of, processed_at, result_name)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 new.submitter.kind.rawValue, new.submitter.id, new.fileName, new.sha256, new.kind?.rawValue,
                 new.format?.rawValue, new.refusal == nil ? "processed" : "refused", new.refusal?.code.rawValue,
-                new.refusal?.message, new.runID, new.asOf.iso, new.processedAt,
+                new.refusal?.message, new.runID, new.asOf.iso, new.processedAt, new.resultName,
             ])
         return db.lastInsertedRowID
+    }
+
+    /// Whether a result file of this name was written on `asOf` for another of the
+    /// submitter's files than the one with `sha256`.
+    public func isResultNameTaken(_ name: String, by submitter: Submitter, asOf: Day, otherThan sha256: String) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM submissions
+                           WHERE submitter_kind = ? AND submitter_id = ? AND result_name = ? AND as_of = ? AND sha256 <> ?)
+            """), arguments: [submitter.kind.rawValue, submitter.id, name, asOf.iso, sha256]) ?? false
     }
 
     /// Sets a submission's final counts and duration.
@@ -104,9 +118,9 @@ extension StoreTransaction {
     /// Records one row's verdict (codes and messages only).
     public func recordVerdict(submissionID: Int64, row: Int, trn: TRN?, verdict: Verdict, extensionID: Int64?) throws {
         try hot.run(.insertVerdict, in: db, .integer(submissionID), .int(row), .trn(trn), .text(verdict.status.rawValue),
-                    .text(Self.joined(verdict.errors, \.code.rawValue, " ")), .text(Self.joined(verdict.errors, \.message, "\n")),
+                    .text(Self.joined(verdict.errors, \.code.rawValue, " ")), .text(Self.messages(verdict.errors)),
                     .text(Self.joined(verdict.warnings, \.code.rawValue, " ")),
-                    .text(Self.joined(verdict.warnings, \.message, "\n")), .int(extensionID))
+                    .text(Self.messages(verdict.warnings)), .int(extensionID))
     }
 
     /// `problems`' `part`s joined by `separator`; no work for none.
@@ -115,6 +129,53 @@ extension StoreTransaction {
         case 0: ""
         case 1: problems[0][keyPath: part]
         default: problems.map { $0[keyPath: part] }.joined(separator: separator)
+        }
+    }
+
+    /// The problems' messages, one a line, each with its own line breaks and backslashes
+    /// escaped (`\n`, `\r`, `\\`), so that any message comes back exactly as it was.
+    static func messages(_ problems: [Problem]) -> String {
+        switch problems.count {
+        case 0: return ""
+        case 1 where !problems[0].message.utf8.contains(where: { $0 == 0x5C || $0 == 0x0A || $0 == 0x0D }):
+            return problems[0].message
+        default:
+            return problems.map { problem in
+                var escaped = ""
+                for scalar in problem.message.unicodeScalars {
+                    switch scalar {
+                    case "\\": escaped += "\\\\"
+                    case "\n": escaped += "\\n"
+                    case "\r": escaped += "\\r"
+                    default: escaped.unicodeScalars.append(scalar)
+                    }
+                }
+                return escaped
+            }.joined(separator: "\n")
+        }
+    }
+
+    /// The messages `messages(_:)` joined, each as it was.
+    static func unescapedMessages(_ joined: String) -> [String] {
+        joined.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            guard line.contains("\\") else { return String(line) }
+            var out = ""
+            var escaping = false
+            for scalar in line.unicodeScalars {
+                if escaping {
+                    switch scalar {
+                    case "n": out += "\n"
+                    case "r": out += "\r"
+                    default: out.unicodeScalars.append(scalar)
+                    }
+                    escaping = false
+                } else if scalar == "\\" {
+                    escaping = true
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+            return out
         }
     }
 
@@ -134,9 +195,9 @@ extension StoreTransaction {
 
     private static func problems(codes: String, messages: String) -> [Problem] {
         guard !codes.isEmpty else { return [] }
-        let messageList = messages.split(separator: "\n", omittingEmptySubsequences: false)
+        let messageList = unescapedMessages(messages)
         return codes.split(separator: " ").enumerated().map { index, code in
-            Problem(ErrorCode(rawValue: String(code)), index < messageList.count ? String(messageList[index]) : "")
+            Problem(ErrorCode(rawValue: String(code)), index < messageList.count ? messageList[index] : "")
         }
     }
 

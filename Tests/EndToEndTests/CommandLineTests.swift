@@ -23,9 +23,23 @@ struct CommandLineTests {
     @Test("a root without reference data exits 78 with a message saying what to do")
     func configuration() throws {
         let root = Scratch.path("ect-e2e-empty")
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let result = try Executable.run(["run", "--root", root, "--as-of", "2026-11-20"])
         #expect(result.status == 78)
         #expect(result.stderr.contains("load-reference"))
+    }
+
+    @Test("a data root that does not exist exits 66 and is not made", arguments: ["run", "report", "validate"])
+    func missingRoot(_ command: String) throws {
+        let root = Scratch.path("ect-e2e-missing")
+        var arguments = [command, "--root", root]
+        if command == "validate" {
+            arguments += [Executable.packageRoot + "/samples/inbox/appropriate-bodies/AB001/01-claims.csv", "--as", "appropriate-bodies:AB001"]
+        }
+        let result = try Executable.run(arguments)
+        #expect(result.status == 66, "\(result.stderr)")
+        #expect(result.stderr.contains(root) && result.stderr.contains("ENOENT"))
+        #expect(!FileManager.default.fileExists(atPath: root))
     }
 
     @Test("the sample run exits 0, reports its counts on stdout and logs each file on stderr")

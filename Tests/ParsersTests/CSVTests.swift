@@ -67,7 +67,7 @@ struct CSVTests {
     func unterminated() throws {
         let r = try reader("TRN,Name\n1234567,ok\n2345678,\"never closed\n3,x\n")
         #expect(try r.next()?.cells.first?.value.text == "1234567")
-        #expect(throws: ParseError(.csvUnterminatedQuote, "A quoted cell that starts on this line is never closed. Add the missing closing quote (\").", line: 3)) {
+        #expect(throws: ReadError.content(ParseError(.csvUnterminatedQuote, "A quoted cell that starts on this line is never closed. Add the missing closing quote (\").", line: 3))) {
             try r.next()
         }
     }
@@ -75,24 +75,24 @@ struct CSVTests {
     @Test("text after a closing quote is refused")
     func strayQuote() throws {
         let r = try reader("TRN,Name\n1,\"a\"b\n")
-        #expect { try r.next() } throws: { ($0 as? ParseError)?.code == .csvBadQuote }
+        #expect { try r.next() } throws: { ($0 as? ReadError)?.content?.code == .csvBadQuote }
     }
 
     @Test("Windows-1252 bytes are refused, never mangled")
     func encoding() throws {
         let r = try reader(bytes: Array("TRN,Name\n1234567,Ren".utf8) + [0xE9, 0x0A])
-        #expect { try r.next() } throws: { ($0 as? ParseError)?.code == .fileEncoding }
+        #expect { try r.next() } throws: { ($0 as? ReadError)?.content?.code == .fileEncoding }
     }
 
     @Test("a header naming the same field twice is refused")
     func duplicateColumn() {
-        #expect { try reader("TRN,trn\n1,2\n") } throws: { ($0 as? ParseError)?.code == .csvDuplicateColumn }
+        #expect { try reader("TRN,trn\n1,2\n") } throws: { ($0 as? ReadError)?.content?.code == .csvDuplicateColumn }
     }
 
     @Test("a record longer than the limit is refused")
     func longLine() throws {
         let r = try reader("TRN,Name\n1," + String(repeating: "x", count: CSVTokenizer.maximumRecordBytes + 10) + "\n")
-        #expect { try r.next() } throws: { ($0 as? ParseError)?.code == .lineTooLong }
+        #expect { try r.next() } throws: { ($0 as? ReadError)?.content?.code == .lineTooLong }
     }
 
     @Test("a row of empty cells is blank")
@@ -128,6 +128,6 @@ struct SnifferTests {
         ([UInt8](), ErrorCode.fileEmpty), (Array("  \n\n".utf8), .fileEmpty), ([0x50, 0x4B, 0x03, 0x04, 0x00, 0x00], .fileBinary),
     ])
     func refused(_ bytes: [UInt8], _ code: ErrorCode) {
-        #expect { try FormatSniffer.detect(sample: bytes, fileName: "x.csv") } throws: { ($0 as? ParseError)?.code == code }
+        #expect { try FormatSniffer.detect(sample: bytes, fileName: "x.csv") } throws: { ($0 as? ReadError)?.content?.code == code }
     }
 }

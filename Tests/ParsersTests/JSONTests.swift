@@ -42,13 +42,13 @@ struct JSONTests {
     ])
     func invalid(_ text: String) throws {
         let r = try reader(text, name: "a.json")
-        #expect { try rows(r) } throws: { ($0 as? ParseError)?.code == .jsonInvalid }
+        #expect { try rows(r) } throws: { ($0 as? ReadError)?.content?.code == .jsonInvalid }
     }
 
     @Test("deep nesting is refused, not a crash")
     func deep() throws {
         let r = try reader("[" + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "]", name: "a.json")
-        #expect { try rows(r) } throws: { ($0 as? ParseError)?.code == .jsonInvalid }
+        #expect { try rows(r) } throws: { ($0 as? ReadError)?.content?.code == .jsonInvalid }
     }
 
     @Test("NDJSON: one record a line, a bad line rejected alone")
@@ -76,7 +76,7 @@ struct ReferenceTests {
     @Test("a missing required header is refused")
     func missingHeader() {
         let path = FileManagerShim.write("id,title\nAB1,x\n")
-        #expect { try ReferenceReader.appropriateBodies(path: path) } throws: { ($0 as? ParseError)?.code == .fileUnknownKind }
+        #expect { try ReferenceReader.appropriateBodies(path: path) } throws: { ($0 as? ReadError)?.content?.code == .fileUnknownKind }
     }
 
     @Test("the TRS extract reads every status and skips bad lines")
@@ -137,7 +137,7 @@ struct ReferenceTests {
         let path = FileManagerShim.write("", name: "a.json")
         try Data([UInt8(ascii: "\""), 0x61, 0xC3, 0x28, 0x62, UInt8(ascii: "\"")]).write(to: URL(fileURLWithPath: path))
         #expect { try JSONScanner(stream: ByteStream(path: path, capacity: capacity)).value() } throws: {
-            ($0 as? ParseError)?.code == .fileEncoding
+            ($0 as? ReadError)?.content?.code == .fileEncoding
         }
     }
 

@@ -93,14 +93,14 @@ struct XMLTests {
         """,
     ])
     func entities(_ text: String) {
-        #expect { try xml(text) } throws: { ($0 as? ParseError)?.code == .xmlDoctype }
+        #expect { try xml(text) } throws: { ($0 as? ReadError)?.content?.code == .xmlDoctype }
     }
 
     @Test("a declaration after a long comment is still refused")
     func lateDoctype() {
         let text = "<!--" + String(repeating: "x", count: 5000) + "--><!DOCTYPE s [<!ENTITY a \"b\">]><submission><record><trn>&a;</trn></record></submission>"
         #expect { try xml(text) } throws: { error in
-            let code = (error as? ParseError)?.code
+            let code = (error as? ReadError)?.content?.code
             return code == .xmlDoctype || code == .xmlInvalid
         }
     }
@@ -111,7 +111,7 @@ struct XMLTests {
         "<submission>&undefined;</submission>",
     ])
     func malformed(_ text: String) {
-        #expect { try xml(text) } throws: { ($0 as? ParseError)?.code == .xmlInvalid }
+        #expect { try xml(text) } throws: { ($0 as? ReadError)?.content?.code == .xmlInvalid }
     }
 
     @Test("UTF-16 with a byte order mark is read correctly, in either byte order", arguments: [true, false])
@@ -128,7 +128,7 @@ struct XMLTests {
     @Test("broken UTF-16 is refused, not mangled")
     func brokenUTF16() {
         // A lone high surrogate.
-        #expect { try reader(bytes: [0xFF, 0xFE, 0x54, 0x00, 0x00, 0xD8, 0x41, 0x00]) } throws: { ($0 as? ParseError)?.code == .fileEncoding }
+        #expect { try reader(bytes: [0xFF, 0xFE, 0x54, 0x00, 0x00, 0xD8, 0x41, 0x00]) } throws: { ($0 as? ReadError)?.content?.code == .fileEncoding }
     }
 }
 
@@ -140,7 +140,7 @@ struct UTF16XMLTests {
         let bytes: [UInt8] = [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
         let path = FileManagerShim.write("", name: "u.xml")
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        #expect { try SubmissionReader(path: path) } throws: { ($0 as? ParseError)?.code == .xmlDoctype }
+        #expect { try SubmissionReader(path: path) } throws: { ($0 as? ReadError)?.content?.code == .xmlDoctype }
     }
 }
 
@@ -155,7 +155,7 @@ struct FuzzRegressionTests {
         let path = FileManagerShim.write("", name: "c.xml")
         try Data(input.dropFirst()).write(to: URL(fileURLWithPath: path))
         #expect { try SubmissionReader(path: path) } throws: { error in
-            (error as? ParseError) == ParseError(.fileEncoding, "The XML is not UTF-8 text. Save it as UTF-8 and upload it again.", line: 2)
+            (error as? ReadError)?.content == ParseError(.fileEncoding, "The XML is not UTF-8 text. Save it as UTF-8 and upload it again.", line: 2)
         }
     }
 
@@ -170,7 +170,7 @@ struct FuzzRegressionTests {
         let input = try #require(FileManager.default.contents(atPath: Self.folder + "/xml-empty-processing-instruction.bin"))
         let path = FileManagerShim.write("", name: "p.xml")
         try Data(input.dropFirst()).write(to: URL(fileURLWithPath: path))
-        #expect { try SubmissionReader(path: path) } throws: { ($0 as? ParseError)?.code == .xmlInvalid }
+        #expect { try SubmissionReader(path: path) } throws: { ($0 as? ReadError)?.content?.code == .xmlInvalid }
     }
 
     @Test("only the XML declaration at the start may use <?", arguments: [

@@ -71,15 +71,14 @@ struct BatchRunTests {
     @Test("every processed input leaves the inbox for the archive; refused ones for quarantine")
     func filesMove() throws {
         let world = try SampleWorld()
-        // During the run a processed input waits in tmp/ (see FileProcessor.retire); the
-        // run deletes them all when it ends.
-        var retiredDuringRun: [Int] = []
+        // During the run an input is claimed into tmp/inputs/ before it is read (see
+        // ClaimedInputs); a committed one waits there until the run ends.
+        var claimedDuringRun: [Int] = []
         _ = try BatchRun(options: .init(root: world.root, asOf: SampleWorld.asOf, runID: "run-1"),
                          logger: .init(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })) { _, _ in
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: world.root.temporary)) ?? []
-            retiredDuringRun.append(names.filter { $0.hasSuffix(RetiredInputs.suffix) }.count)
+            claimedDuringRun.append((try? world.files(under: world.root.temporary + "/inputs").count) ?? 0)
         }.run()
-        #expect(retiredDuringRun == retiredDuringRun.sorted() && retiredDuringRun.contains(1) && retiredDuringRun.last == 16, "\(retiredDuringRun)")
+        #expect(claimedDuringRun.first! >= 1 && claimedDuringRun.max()! >= 16, "\(claimedDuringRun)")
         #expect(try world.files(under: world.root.temporary).isEmpty)
         #expect(try world.files(under: world.root.inbox).isEmpty)
         #expect(try world.files(under: world.root.archive).count == 16)
@@ -265,7 +264,7 @@ struct RefusedThenAcceptedTests {
                                               processedAt: "earlier"))
         }
         let summary = try world.run()
-        let report = try #require(summary.files.first { $0.file.path == path })
+        let report = try #require(summary.files.first { $0.file.inboxPath == path })
         #expect(report.outcome == .processed)
         #expect(try store.read { try $0.rows("SELECT status FROM submissions WHERE sha256 = ?", [sha]) } == [["processed"]])
     }

@@ -26,12 +26,12 @@ struct LookaheadTests {
     @Test("each file's look, taken in order, is the one taken on the spot; refused files get none")
     func sameAsInline() throws {
         let files = try Self.files(12)
-        let lookahead = Lookahead(files: files, window: 3) { _, file in file.name.hasSuffix("-5.csv") ? nil : FirstLook.take(file, scratch: nil) }
+        let lookahead = Lookahead(files: files, window: 3) { _, file in file.name.hasSuffix("-5.csv") ? nil : FirstLook.take(file, claimingInto: nil, scratch: nil) }
         defer { lookahead.stop() }
         for (index, file) in files.enumerated() {
             let look = lookahead.take(index)
             guard index != 5 else { #expect(look == nil); continue }
-            let ahead = try #require(look), inline = FirstLook.take(file, scratch: nil)
+            let ahead = try #require(look), inline = FirstLook.take(file, claimingInto: nil, scratch: nil)
             guard case .read(let sha, let scan) = ahead.outcome, case .read(let inlineSHA, let inlineScan) = inline.outcome else {
                 Issue.record("file \(index) was not read"); continue
             }
@@ -49,7 +49,7 @@ struct LookaheadTests {
         let looked = Mutex(0)
         let lookahead = Lookahead(files: files, window: 4) { _, file in
             looked.withLock { $0 += 1 }
-            return FirstLook.take(file, scratch: nil)
+            return FirstLook.take(file, claimingInto: nil, scratch: nil)
         }
         defer { lookahead.stop() }
         for index in files.indices {
@@ -63,21 +63,22 @@ struct LookaheadTests {
         }
     }
 
-    @Test("outputs made ahead: the result's folder always, the archive's only for a file to archive, two empty files in tmp/")
+    @Test("outputs made ahead: the result's folder and file always, the archive's only for a file to archive, empty files in tmp/")
     func preparedOutputs() throws {
         let root = DataRoot(path: Scratch.path("ect-prepared"))
         let file = InboxFile(submitter: Submitter(kind: .schools, id: "100001"), name: "a.csv", path: root.inbox + "/a.csv", arrival: 0)
         let asOf = Day(iso: "2026-11-20")!
         let refused = FileProcessor.prepareOutputs(for: file, number: 7, root: root, asOf: asOf, archived: false)
-        #expect(refused.count == 2)
-        for path in refused {
-            #expect(path.hasPrefix(root.temporary + "/ahead-7/"))
-            #expect((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) == 0)
-        }
+        let result = try #require(refused.result)
+        #expect(refused.archive == nil)
+        #expect(result.hasPrefix(root.temporary + "/ahead-7/"))
+        #expect((try? FileManager.default.attributesOfItem(atPath: result)[.size] as? Int) == 0)
         #expect(FileManager.default.fileExists(atPath: root.outbox + "/schools/100001"))
         #expect(!FileManager.default.fileExists(atPath: root.archive + "/2026-11-20/schools/100001"))
         let archived = FileProcessor.prepareOutputs(for: file, number: 8, root: root, asOf: asOf, archived: true)
-        #expect(Set(archived).isDisjoint(with: refused))
+        let archive = try #require(archived.archive)
+        #expect(archived.result != refused.result && archive != result)
+        #expect((try? FileManager.default.attributesOfItem(atPath: archive)[.size] as? Int) == 0)
         #expect(FileManager.default.fileExists(atPath: root.archive + "/2026-11-20/schools/100001"))
     }
 }
@@ -99,7 +100,7 @@ struct KeptRowsTests {
             func outcomes(_ scan: FileProcessor.Scan) throws -> [String] {
                 try store.rollingBack { tx in
                     var seen: [String] = []
-                    _ = try processor.validateRows(file, scan, sha256: String(repeating: "0", count: 64), in: tx) { row, outcome in
+                    _ = try processor.validateRows(file, scan, sha256: String(repeating: "0", count: 64), resultName: nil, in: tx) { row, outcome in
                         seen.append("\(row.number) \(row.cells.count) \(outcome)")
                     }
                     return seen

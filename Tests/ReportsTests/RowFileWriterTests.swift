@@ -82,7 +82,10 @@ struct RowFileWriterTests {
     ])
     func refusal(_ format: FileFormat, _ expected: String) throws {
         let path = folder + "/r.results"
-        try RowFileWriter.writeRefusal(Problem(.fileEmpty, "Empty."), format: format, to: AtomicFile(path: path))
+        let output = try AtomicFile(path: path)
+        try RowFileWriter.writeRefusal(Problem(.fileEmpty, "Empty."), format: format, to: output)
+        #expect(access(path, F_OK) != 0, "nothing is in place before the commit")
+        try output.commit()
         #expect(try read(path) == expected)
     }
 

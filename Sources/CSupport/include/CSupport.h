@@ -10,4 +10,8 @@ int ect_sqlite_disable_memory_statistics(void);
 /// else -1 with errno set.
 int ect_sync_file_system(const char *path);
 
+/// Renames `from` to `to` unless something is already at `to` (then -1 with errno EEXIST):
+/// never replaces a file. 0 on success, else -1 with errno set.
+int ect_rename_no_replace(const char *from, const char *to);
+
 #endif

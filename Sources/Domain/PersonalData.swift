@@ -1,0 +1,84 @@
+/// Telling, by shape alone, whether a piece of text could be a date of birth or a
+/// national insurance number, so that no message, log line or stored text quotes one and
+/// no archive copy keeps one under a column name we do not know.
+public enum PersonalData {
+    /// Whether `text` holds something shaped like a date (`1998-03-16`, `16/03/1998`,
+    /// `16.3.98`, `19980316`) or a national insurance number (`AB123456C`, `AB 12 34 56 C`).
+    public static func mightBe(_ text: some StringProtocol) -> Bool {
+        let bytes = Array(text.utf8)
+        return containsDate(bytes) || containsNINO(bytes)
+    }
+
+    /// `"text"`, ready to quote in a message, or `nil` when it might be personal data.
+    public static func quoted(_ text: String) -> String? {
+        mightBe(text) ? nil : "\"" + text + "\""
+    }
+
+    /// Whether a column of this name holds a date of birth or an NI number, by its words:
+    /// "DOB", "Birth date", "NI number", "NINO", "National insurance"…
+    public static func isPersonalHeader(_ name: String) -> Bool {
+        let folded = String(name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : " " })
+        let words = folded.split(separator: " ")
+        let joined = words.joined()
+        if joined.contains("birth") || joined.contains("nino") || joined.contains("insurance") { return true }
+        if words.contains("dob") || joined == "dob" || joined.hasPrefix("dob") { return true }
+        if words.first == "ni" || words.contains("ni") && (words.contains("number") || words.contains("no")) { return true }
+        return false
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+    private static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+
+    /// Three runs of digits joined by `-`, `/`, `.` or a space, or eight digits starting
+    /// 19 or 20.
+    private static func containsDate(_ bytes: [UInt8]) -> Bool {
+        var runs: [Int] = []
+        var run = 0
+        var lastSeparatorOK = true
+        for byte in bytes {
+            if isDigit(byte) {
+                run += 1
+                continue
+            }
+            if run > 0 {
+                runs.append(run)
+                if runs.count >= 3, lastSeparatorOK, shaped(runs.suffix(3)) { return true }
+            }
+            run = 0
+            let separator = byte == UInt8(ascii: "-") || byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".") || byte == 0x20
+            if !separator { runs.removeAll() }
+            lastSeparatorOK = separator
+        }
+        if run > 0 { runs.append(run) }
+        if runs.count >= 3, shaped(runs.suffix(3)) { return true }
+        // Eight digits in a row: 19980316.
+        var count = 0
+        for (index, byte) in bytes.enumerated() {
+            count = isDigit(byte) ? count + 1 : 0
+            if count == 8 {
+                let start = index - 7
+                let century = (bytes[start], bytes[start + 1])
+                if century == (0x31, 0x39) || century == (0x32, 0x30) { return true }
+            }
+        }
+        return false
+    }
+
+    /// Runs of digits a date is made of: day, month, year in some order.
+    private static func shaped(_ runs: ArraySlice<Int>) -> Bool {
+        let r = Array(runs)
+        return r.allSatisfy { $0 >= 1 && $0 <= 4 } && r.contains { $0 == 4 || $0 == 2 } && r[1] <= 2
+    }
+
+    /// Two letters then six digits (spaces allowed between them).
+    private static func containsNINO(_ bytes: [UInt8]) -> Bool {
+        let compact = bytes.filter { $0 != 0x20 }
+        guard compact.count >= 8 else { return false }
+        for start in 0...(compact.count - 8) {
+            if isLetter(compact[start]), isLetter(compact[start + 1]), compact[(start + 2)..<(start + 8)].allSatisfy(isDigit) {
+                return true
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,152 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Domain
+import Parsers
+import Reports
+import Rules
+import Store
+
+/// Pass 2: validate and apply, in one transaction.
+extension FileProcessor {
+    /// Validates and applies every row of `file` in one transaction. The result and
+    /// archive copy are written in full before the commit and renamed into place after
+    /// it, archive first: a result in the outbox means the archive copy is there too.
+    func apply(_ file: InboxFile, _ scan: Scan, sha256: String, resultPath: String) throws(RunError) -> FileReport {
+        var report = FileReport(file: file, outcome: .processed)
+        report.kind = scan.kind
+        report.format = scan.format
+        let creating = Inbox.nowNanoseconds()
+        let result: RowFileWriter, archive: RowFileWriter
+        do {
+            result = try RowFileWriter(output: output(resultPath, ahead: \.result), format: scan.format, mode: .result,
+                                       kind: scan.kind, header: scan.header)
+            archive = try RowFileWriter(output: output(archivePath(for: file, format: scan.format), ahead: \.archive),
+                                        format: scan.format, mode: .archive, kind: scan.kind, header: scan.header)
+        } catch {
+            throw .system(error)
+        }
+        timings.add(.write, since: creating)
+        var counts = ResultCounts()
+        var committing: Int64 = 0
+        let resultName = String(resultPath[resultPath.index(after: resultPath.lastIndex(of: "/")!)...])
+        do {
+            try store.write { tx in
+                let verbose = logger.logLevel <= .debug
+                counts = try validateRows(file, scan, sha256: sha256, resultName: resultName, in: tx) { row, outcome in
+                    let writing = Inbox.nowNanoseconds()
+                    defer { timings.add(.write, since: writing) }
+                    if verbose {
+                        let codes = (outcome.errors + outcome.warnings).map(\.code.rawValue).joined(separator: " ")
+                        logger.debug("\(file.submitter)/\(file.name.loggable) row \(row.number): \(outcome.status.rawValue) \(codes)")
+                    }
+                    try result.write(row, outcome)
+                    try archive.write(row, nil)
+                    rowsValidated += 1
+                    if rowsValidated == killAfterRows { kill(getpid(), SIGKILL) }
+                }
+                // Every byte is written before the commit: a full disk fails the file, not
+                // its result after the fact.
+                try result.end(counts: counts)
+                try archive.end(counts: counts)
+                committing = Inbox.nowNanoseconds()
+            }
+        } catch ReadError.content(let problem) {
+            // Someone rewrote the claimed file between the passes: nothing was applied.
+            result.output.discard()
+            archive.output.discard()
+            let refusal = Refusal(problem: problem.problem, rowsReadable: true, format: scan.format, header: scan.header)
+            return try refuse(file, refusal, sha256: sha256, existing: nil, resultPath: resultPath)
+        } catch {
+            throw Self.failure(error)
+        }
+        // After the commit, a failure leaves a committed file without its outputs; the
+        // caller puts the input back and the next run re-issues them from the store.
+        do {
+            try commitArchive(archive.output)
+            try result.output.commit()
+        } catch {
+            throw .system(error)
+        }
+        committed(file)
+        timings.add(.commit, since: committing)
+        report.accepted = counts.accepted
+        report.rejected = counts.rejected
+        report.codes = counts.byCode
+        report.resultPath = resultPath
+        return report
+    }
+
+    /// The operational failure behind an error thrown out of a transaction: a system
+    /// call's, or else the store's.
+    static func failure(_ error: any Error) -> RunError {
+        switch error {
+        case let error as SystemError: .system(error)
+        case let error as ReadError:
+            switch error {
+            case .system(let error): .system(error)
+            // Callers turn content problems into refusals first; one that gets here is a
+            // file read differently the second time, which only tampering explains.
+            case .content(let problem): .store("a claimed file read differently the second time (\(problem.code))")
+            }
+        case let error as RunError: error
+        default: .store(String(describing: error))
+        }
+    }
+
+    /// Pass 2 inside `tx`: records the submission, validates every row in file order,
+    /// applies each accepted change (later rows see it), records the verdicts, and hands
+    /// each row and its outcome to `each`.
+    func validateRows(_ file: InboxFile, _ scan: Scan, sha256: String, resultName: String?, in tx: StoreTransaction,
+                      each: (SourceRow, RowOutcome) throws -> Void) throws -> ResultCounts {
+        let started = Inbox.nowNanoseconds()
+        try tx.forgetRefusal(from: file.submitter, sha256: sha256)
+        let submissionID = try tx.insertSubmission(.init(
+            submitter: file.submitter, fileName: file.name, sha256: sha256, kind: scan.kind, format: scan.format,
+            runID: runID, asOf: asOf, processedAt: Timestamp.now(), resultName: resultName))
+        let validator = RowValidator(kind: scan.kind, context: RuleContext(
+            today: asOf, submitter: file.submitter, trs: trs, state: tx, reference: reference))
+        // The rows pass 1 kept, or the file read again.
+        var keptRows = scan.rows?.makeIterator()
+        let reader = keptRows == nil ? try scan.reader.reopened() : nil
+        func nextRow() throws -> SourceRow? {
+            if let reader { return try reader.next() }
+            return keptRows?.next()
+        }
+        var counts = ResultCounts()
+        var reading = Inbox.nowNanoseconds()
+        while let row = try nextRow() {
+            timings.add(.read, since: reading)
+            defer { reading = Inbox.nowNanoseconds() }
+            if row.isBlank { continue }
+            var verdict: Verdict
+            var trn: TRN?
+            if let problem = row.problem {
+                verdict = .rejected(problem)
+            } else {
+                let validating = Inbox.nowNanoseconds()
+                let input = row.input
+                trn = input[.trn].flatMap { TRN(normalising: $0) }
+                let others = trn.flatMap { scan.duplicates[$0.value] }?.filter { $0 != row.number } ?? []
+                verdict = try validator.validate(input, duplicateRows: Array(others.prefix(10)))
+                timings.add(.validate, since: validating)
+            }
+            let applying = Inbox.nowNanoseconds()
+            var extensionID: Int64?
+            if verdict.status == .accepted, let change = verdict.change {
+                extensionID = try tx.apply(change, from: .init(submissionID: submissionID, row: row.number, asOf: asOf))
+            }
+            try tx.recordVerdict(submissionID: submissionID, row: row.number, trn: trn, verdict: verdict, extensionID: extensionID)
+            timings.add(.apply, since: applying)
+            let outcome = RowOutcome(status: verdict.status, errors: verdict.errors, warnings: verdict.warnings,
+                                     extensionID: extensionID)
+            counts.add(outcome)
+            try each(row, outcome)
+        }
+        try tx.finishSubmission(submissionID, accepted: counts.accepted, rejected: counts.rejected,
+                                durationMilliseconds: Int((Inbox.nowNanoseconds() - started) / 1_000_000))
+        return counts
+    }
+}
