@@ -42,6 +42,7 @@ struct Run: ParsableCommand {
         var job = BatchRun(options: .init(root: common.dataRoot, trsPath: trs, asOf: asOf, settleSeconds: settle,
                                           runID: Self.runID(),
                                           killAfterRows: ProcessInfo.processInfo.environment["ECT_BATCH_KILL_AFTER_ROWS"].flatMap { Int($0) },
+                                          killAfterArchives: ProcessInfo.processInfo.environment["ECT_BATCH_KILL_AFTER_ARCHIVES"].flatMap { Int($0) },
                                           suppressBelow: suppressBelow),
                            logger: logger)
         if isatty(2) == 1 {

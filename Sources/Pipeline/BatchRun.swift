@@ -22,12 +22,16 @@ public struct BatchRun {
         /// Testing only: the process kills itself (SIGKILL) after validating this many
         /// rows in all, in the middle of a file's transaction, to prove crash safety.
         public var killAfterRows: Int?
+        /// Testing only: the process kills itself after this many archive copies are in
+        /// place, before that file's result is: the moment between the two renames.
+        public var killAfterArchives: Int?
         /// Counts from 1 to this minus one are shown as `c` in the reports (0: off).
         public var suppressBelow: Int
 
         public init(root: DataRoot, trsPath: String? = nil, asOf: Day, settleSeconds: Int = 0, runID: String,
-                    killAfterRows: Int? = nil, suppressBelow: Int = 0) {
+                    killAfterRows: Int? = nil, killAfterArchives: Int? = nil, suppressBelow: Int = 0) {
             self.killAfterRows = killAfterRows
+            self.killAfterArchives = killAfterArchives
             self.suppressBelow = suppressBelow
             self.root = root
             self.trsPath = trsPath
@@ -149,7 +153,10 @@ public struct BatchRun {
         let processor = FileProcessor(root: root, store: store, trs: trs, reference: reference, asOf: options.asOf,
                                       runID: options.runID, logger: logger)
         processor.killAfterRows = options.killAfterRows
+        processor.killAfterArchives = options.killAfterArchives
+        var next = 0
         for (index, file) in listing.files.enumerated() where !summary.stopped {
+            next = index + 1
             let look = lookahead.take(index)
             if blocked.contains(file.submitter) {
                 putBack(look.map { [$0] } ?? [], into: &summary)
@@ -179,9 +186,8 @@ public struct BatchRun {
             }
         }
         // Files looked at ahead but not processed (the run stopped) go back to the inbox.
-        let untaken = lookahead.stop()
-        summary.waiting += untaken.map(\.file.inboxPath)
-        putBack(untaken, into: &summary)
+        putBack(lookahead.stop(), into: &summary)
+        if summary.stopped { summary.waiting += listing.files[next...].map(\.inboxPath) }
         summary.milliseconds = Int((Inbox.nowNanoseconds() - started) / 1_000_000)
         do {
             try store.write {

@@ -33,6 +33,9 @@ final class FileProcessor {
     /// See `BatchRun.Options.killAfterRows`.
     var killAfterRows: Int?
     var rowsValidated = 0
+    /// See `BatchRun.Options.killAfterArchives`.
+    var killAfterArchives: Int?
+    private var archivesCommitted = 0
     private var temporaryFiles = 0
     /// Files in `<root>/tmp/` made ahead for the file in hand (see `prepareOutputs`).
     var prepared = PreparedOutputs()
@@ -124,6 +127,10 @@ final class FileProcessor {
     /// there (a rerun after a kill archiving the same input again) is kept, not doubled;
     /// a different one is kept beside (`name-2.ext`).
     func commitArchive(_ output: AtomicFile) throws(SystemError) {
+        defer {
+            archivesCommitted += 1
+            if archivesCommitted == killAfterArchives { kill(getpid(), SIGKILL) }
+        }
         var target = output.path
         var counter = 2
         while access(target, F_OK) == 0 {

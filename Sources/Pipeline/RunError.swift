@@ -37,11 +37,17 @@ public enum RunError: Error, CustomStringConvertible {
         }
     }
 
-    /// 77 when we may not (permissions); 66 when an input or folder we read cannot be
-    /// opened or read; 73 when an output cannot be created or written (a full disk, too
-    /// many open files, a file size limit).
+    /// 77 when we may not (permissions); 73 when the machine has no room for the run's
+    /// files (a full disk or quota, too many open files, a file size limit, no memory) or
+    /// an output cannot be created or written; 74 for an I/O error; 66 when an input or
+    /// folder cannot be opened or read for another reason (it is missing).
     static func exitCode(for error: SystemError) -> Int32 {
-        if error.errno == EACCES || error.errno == EPERM { return 77 }  // EX_NOPERM
+        switch error.errno {
+        case EACCES, EPERM: return 77                                  // EX_NOPERM
+        case ENOSPC, EDQUOT, EMFILE, ENFILE, EFBIG, ENOMEM: return 73  // EX_CANTCREAT
+        case EIO: return 74                                            // EX_IOERR
+        default: break
+        }
         switch error.operation {
         case .open, .read, .list, .stat: return 66                     // EX_NOINPUT
         case .write, .create, .rename, .mkdir, .sync, .unlink, .lock: return 73  // EX_CANTCREAT

@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// Causing real faults for the executable: another user's permissions, resource limits,
+/// a small file system.
+enum Fault {
+    /// The unprivileged user the faulty runs are made as (root ignores permissions).
+    static let nobody: uid_t = 65534
+
+    /// Whether this process is root: then runs that must meet permissions are made as
+    /// `nobody` through `setpriv`, and the data root is handed to that user.
+    static var isRoot: Bool { getuid() == 0 }
+
+    /// The command prefix that runs `ect-batch` as the unprivileged user (none when the
+    /// tests already run as one).
+    static var unprivileged: [String] {
+        isRoot ? ["/usr/bin/setpriv", "--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups", "--"] : []
+    }
+
+    /// The command prefix that runs `ect-batch` with resource limits (`prlimit` options,
+    /// e.g. `--nofile=16`).
+    static func limited(_ limits: String...) -> [String] {
+        ["/usr/bin/prlimit"] + limits + ["--"]
+    }
+
+    /// Gives everything under `root` to the unprivileged user, when there is one to give to.
+    static func handOver(_ root: String) throws {
+        guard isRoot else { return }
+        try shell("chown", "-R", "\(nobody):\(nobody)", root)
+    }
+
+    static func chmod(_ path: String, _ mode: mode_t) {
+        precondition(Glibc.chmod(path, mode) == 0, "chmod \(path)")
+    }
+
+    /// Runs a command, which must succeed.
+    @discardableResult
+    static func shell(_ arguments: String...) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw NSError(domain: "Fault", code: Int(process.terminationStatus), userInfo: [NSLocalizedDescriptionKey: "\(arguments): \(text)"])
+        }
+        return text
+    }
+
+    /// Mounts a `size` tmpfs at `folder`; `nil` when this machine does not let the tests
+    /// mount (not root, or no mount in this container): the caller skips, saying why.
+    static func smallFileSystem(at folder: String, size: String) -> String? {
+        guard isRoot else { return "mounting a small file system needs root" }
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        do {
+            try shell("mount", "-t", "tmpfs", "-o", "size=\(size),mode=0755", "tmpfs", folder)
+            return nil
+        } catch {
+            return "mount failed: \(error.localizedDescription)"
+        }
+    }
+
+    static func unmount(_ folder: String) {
+        _ = try? shell("umount", "-l", folder)
+    }
+}
