@@ -82,6 +82,15 @@ public enum Field: Int, CaseIterable, Sendable {
     /// result files and the archive, never stored.
     public var isPersonal: Bool { self == .dateOfBirth || self == .nationalInsuranceNumber }
 
+    /// Whether the field holds a date that is not personal (the dates of an induction or
+    /// a registration).
+    public var isEventDate: Bool {
+        switch self {
+        case .inductionStartDate, .inductionEndDate, .failConfirmationDate, .schoolStartDate, .mentorStartDate: true
+        default: false
+        }
+    }
+
     /// The field a header or key names, matched case-insensitively, ignoring surrounding
     /// spaces and treating `_` like a space, so `date_of_birth` and ` Date of Birth ` agree.
     public init?(header: some StringProtocol) {

@@ -5,6 +5,14 @@ public enum PersonalData {
     /// Whether `text` holds something shaped like a date (`1998-03-16`, `16/03/1998`,
     /// `16.3.98`, `19980316`) or a national insurance number (`AB123456C`, `AB 12 34 56 C`).
     public static func mightBe(_ text: some StringProtocol) -> Bool {
+        // Every date and NINO shape has at least four digits: most cells stop here, with
+        // no copy (the archive asks this of every cell it keeps).
+        var digits = 0
+        for byte in text.utf8 where isDigit(byte) {
+            digits += 1
+            if digits == 4 { break }
+        }
+        guard digits == 4 else { return false }
         let bytes = Array(text.utf8)
         return containsDate(bytes) || containsNINO(bytes)
     }

@@ -49,8 +49,26 @@ public struct SourceRow: Hashable, Sendable {
 
     /// The row with date of birth and national insurance number blanked.
     public var withoutPersonalData: SourceRow {
-        SourceRow(number: number, cells: cells.map { cell in
+        guard cells.contains(where: { $0.field?.isPersonal == true }) else { return self }
+        return SourceRow(number: number, cells: cells.map { cell in
             guard cell.field?.isPersonal == true else { return cell }
+            return SourceCell(key: cell.key, value: .string(""), field: cell.field)
+        }, problem: problem)
+    }
+
+    /// The row as it may be kept: besides the known personal fields, every cell that
+    /// could hold a date of birth or NI number is blanked — under a name we do not know
+    /// that says so ("NI number", `dateOfBirth`), or shaped like one outside the event
+    /// date columns (a date of birth typed in the TRN column).
+    public var withoutAnyPersonalData: SourceRow {
+        let unknownPersonal = { (cell: SourceCell) -> Bool in
+            if cell.field == nil, PersonalData.isPersonalHeader(cell.key) { return true }
+            guard cell.field?.isEventDate != true, let text = cell.value.text else { return false }
+            return PersonalData.mightBe(text)
+        }
+        guard cells.contains(where: { $0.field?.isPersonal == true || unknownPersonal($0) }) else { return self }
+        return SourceRow(number: number, cells: cells.map { cell in
+            guard cell.field?.isPersonal == true || unknownPersonal(cell) else { return cell }
             return SourceCell(key: cell.key, value: .string(""), field: cell.field)
         }, problem: problem)
     }

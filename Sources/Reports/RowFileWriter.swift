@@ -77,7 +77,9 @@ public final class RowFileWriter {
 
     /// Writes one row (blanking its personal data) with its outcome.
     public func write(_ source: SourceRow, _ outcome: RowOutcome?) throws(SystemError) {
-        let row = source.withoutPersonalData
+        // The archive keeps nothing that could be personal; a result goes back to its
+        // sender, with the columns we know to be personal blanked.
+        let row = mode == .archive ? source.withoutAnyPersonalData : source.withoutPersonalData
         switch format {
         case .csv, .xml:
             var cells = row.cells.map { $0.value.text ?? "" }

@@ -16,6 +16,12 @@ struct FormatChecks {
         problems.append(Problem(code, message))
     }
 
+    /// ` "value"` for a message, cut to 40 characters; nothing when the value could be a
+    /// date of birth or NI number typed in the wrong column (see `PersonalData`).
+    static func shown(_ text: String) -> String {
+        PersonalData.quoted(String(text.prefix(40))).map { " " + $0 } ?? ""
+    }
+
     private mutating func missing(_ field: Field, _ how: String) {
         report(.field(field, "missing"), "The \(field.label) is missing. \(how)")
     }
@@ -27,7 +33,7 @@ struct FormatChecks {
             return nil
         }
         guard let trn = TRN(normalising: text) else {
-            report(.trnFormat, "The TRN \"\(text.prefix(40))\" is not valid: a TRN is 7 digits, like 1234567. Copy it from the teacher's record.")
+            report(.trnFormat, "The TRN\(Self.shown(text)) is not valid: a TRN is 7 digits, like 1234567. Copy it from the teacher's record.")
             return nil
         }
         return trn
@@ -40,7 +46,7 @@ struct FormatChecks {
             return nil
         }
         guard let day = Day(iso: text) else {
-            let shown = field.isPersonal ? "" : " \"\(text.prefix(40))\""
+            let shown = field.isPersonal ? "" : Self.shown(text)
             report(.field(field, "format"), "The \(field.label)\(shown) is not a real date written as YYYY-MM-DD (for example 2025-09-01).")
             return nil
         }
@@ -51,8 +57,12 @@ struct FormatChecks {
     mutating func dateOfBirth() -> Day? {
         guard let day = date(.dateOfBirth) else { return nil }
         let age = day.wholeYears(until: today)
+        guard day <= today else {
+            report(.dobAge, "The date of birth is after today (\(today.iso)). Check the date of birth: it is written YYYY-MM-DD.")
+            return nil
+        }
         guard age >= 18, age < 100 else {
-            report(.dobAge, "The date of birth makes the teacher \(max(age, 0)) years old on \(today.iso); a teacher must be at least 18 and under 100. Check the date of birth.")
+            report(.dobAge, "The date of birth makes the teacher \(age) years old on \(today.iso); a teacher must be at least 18 and under 100. Check the date of birth.")
             return nil
         }
         return day
@@ -84,7 +94,7 @@ struct FormatChecks {
             return nil
         }
         guard case .value(let terms) = Terms.parse(text) else {
-            report(.field(.numberOfTerms, "format"), "The number of terms \"\(text.prefix(40))\" is not a number with at most one decimal place, like 3 or 2.5.")
+            report(.field(.numberOfTerms, "format"), "The number of terms\(Self.shown(text)) is not a number with at most one decimal place, like 3 or 2.5.")
             return nil
         }
         guard range.contains(terms.tenths) else {
@@ -102,7 +112,7 @@ struct FormatChecks {
             return nil
         }
         guard let value = parse(text) else {
-            report(.field(field, "invalid"), "The \(field.label) \"\(text.prefix(40))\" is not recognised. Enter \(allowed).")
+            report(.field(field, "invalid"), "The \(field.label)\(Self.shown(text)) is not recognised. Enter \(allowed).")
             return nil
         }
         return value

@@ -134,7 +134,7 @@ extension StoreTransaction {
 
     /// The problems' messages, one a line, each with its own line breaks and backslashes
     /// escaped (`\n`, `\r`, `\\`), so that any message comes back exactly as it was.
-    static func messages(_ problems: [Problem]) -> String {
+    package static func messages(_ problems: [Problem]) -> String {
         switch problems.count {
         case 0: return ""
         case 1 where !problems[0].message.utf8.contains(where: { $0 == 0x5C || $0 == 0x0A || $0 == 0x0D }):
@@ -156,7 +156,7 @@ extension StoreTransaction {
     }
 
     /// The messages `messages(_:)` joined, each as it was.
-    static func unescapedMessages(_ joined: String) -> [String] {
+    package static func unescapedMessages(_ joined: String) -> [String] {
         joined.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             guard line.contains("\\") else { return String(line) }
             var out = ""
