@@ -122,8 +122,10 @@ extension FileProcessor {
         try move(file.path, to: Self.unique(folder + "/" + file.name))
     }
 
-    /// Renames `path` to `target`, never over another file.
+    /// Renames `path` to `target` in quarantine, never over another file, and dates it
+    /// now: quarantine's retention (the cron wrapper's) counts from when it got there.
     private func move(_ path: String, to target: String) throws(SystemError) {
         guard ect_rename_no_replace(path, target) == 0 else { throw .last(.rename, path) }
+        utimensat(AT_FDCWD, target, nil, 0)
     }
 }

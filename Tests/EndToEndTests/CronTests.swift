@@ -26,9 +26,13 @@ struct CronTests {
     func goodNight() throws {
         let root = try Executable.sampleRoot()
         let old = root + "/archive/2020-01-01/appropriate-bodies/AB001/old.csv"
-        try FileManager.default.createDirectory(atPath: (old as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try Data("x".utf8).write(to: URL(fileURLWithPath: old))
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -200 * 86_400)], ofItemAtPath: old)
+        // Quarantined files hold personal data as uploaded: they age out like the archive.
+        let quarantined = root + "/quarantine/appropriate-bodies/AB001/old-refused.csv"
+        for path in [old, quarantined] {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data("x".utf8).write(to: URL(fileURLWithPath: path))
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -200 * 86_400)], ofItemAtPath: path)
+        }
         let result = try runWrapper(["ECT_BATCH_ROOT": root, "ECT_BATCH_SETTLE": "0", "ECT_BATCH_RETAIN_DAYS": "90"])
         #expect(result.status == 0)
         #expect(result.stdout.isEmpty, "cron would mail: \(result.stdout)")
@@ -37,6 +41,8 @@ struct CronTests {
         let log = try String(contentsOfFile: root + "/logs/" + logs[0], encoding: .utf8)
         #expect(log.contains("20 files, 52 rows accepted"))
         #expect(!FileManager.default.fileExists(atPath: old))
+        #expect(!FileManager.default.fileExists(atPath: quarantined))
+        #expect(FileManager.default.fileExists(atPath: root + "/quarantine/appropriate-bodies/AB003/02-broken.csv"), "tonight's stays")
         #expect(!FileManager.default.fileExists(atPath: root + "/archive/2020-01-01"))
         #expect(FileManager.default.fileExists(atPath: root + "/outbox/appropriate-bodies/AB001/01-claims.results.csv"))
     }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import Store
+import Synchronization
 import Testing
 import TestSupport
 
@@ -291,5 +292,68 @@ struct FaultTests {
             #expect(Executable.files(under: root + "/outbox") == world.reference.outbox, "killed after \(rows) rows")
             #expect(try Executable.storeDump(root) == world.reference.store)
         }
+    }
+}
+
+@Suite("validate and report never stop a run", .serialized)
+struct SideCommandTests {
+    @Test("validate on a file that is not there exits 66, naming the path; it does not say the file would be refused")
+    func validateMissingFile() throws {
+        let root = try Executable.sampleRoot()
+        let missing = root + "/inbox/appropriate-bodies/AB001/no-such.csv"
+        let result = try Executable.run(["validate", missing, "--as", "appropriate-bodies:AB001", "--root", root])
+        #expect(result.status == 66, "\(result.stderr)")
+        #expect(result.stderr.contains(missing) && result.stderr.contains("ENOENT"))
+        #expect(!result.stdout.contains("refused"))
+    }
+
+    @Test("report with a reports folder it may not write exits 77, naming the path")
+    func reportUnwritable() throws {
+        let root = try Executable.sampleRoot()
+        #expect(try Executable.run(["run", "--root", root, "--as-of", "2026-11-20"]).status == 0)
+        try Fault.handOver(root)
+        Fault.chmod(root + "/reports/latest", 0o555)
+        let result = try Executable.run(["report", "--root", root], prefix: Fault.unprivileged)
+        Fault.chmod(root + "/reports/latest", 0o755)
+        #expect(result.status == 77, "\(result.stderr)")
+        #expect(result.stderr.contains(root + "/reports/latest") && result.stderr.contains("EACCES"))
+    }
+
+    @Test("a run started while validate checks a big file is not held up by it")
+    func validateDuringRun() throws {
+        let root = try Executable.sampleRoot()
+        let big = root + "/big.csv"
+        var text = "TRN,Date of birth,Induction programme,Induction period start date\n"
+        for index in 0..<60_000 { text += "\(3_100_000 + index),1990-01-01,school-led,2026-09-01\n" }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: big))
+        let validate = Process()
+        validate.executableURL = URL(fileURLWithPath: Executable.path)
+        validate.arguments = ["validate", big, "--as", "appropriate-bodies:AB001", "--root", root, "--as-of", "2026-11-20"]
+        let out = Pipe()
+        validate.standardOutput = out
+        validate.standardError = FileHandle.nullDevice
+        try validate.run()
+        // Wait until validate is printing verdicts: it is inside its transaction.
+        _ = out.fileHandleForReading.readData(ofLength: 4096)
+        let run = try Executable.run(["run", "--root", root, "--as-of", "2026-11-20"])
+        let validateStillRunning = validate.isRunning
+        _ = out.fileHandleForReading.readDataToEndOfFile()
+        validate.waitUntilExit()
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(validateStillRunning, "the run finished while validate was still at work")
+        #expect(validate.terminationStatus == 65)
+    }
+
+    @Test("reports built at the same time take turns and all succeed")
+    func concurrentReports() throws {
+        let root = try Executable.sampleRoot()
+        #expect(try Executable.run(["run", "--root", root, "--as-of", "2026-11-20"]).status == 0)
+        let statuses = Mutex<[Int32]>([])
+        DispatchQueue.concurrentPerform(iterations: 6) { _ in
+            let status = (try? Executable.run(["report", "--root", root]).status) ?? -1
+            statuses.withLock { $0.append(status) }
+        }
+        #expect(statuses.withLock { $0 } == Array(repeating: 0, count: 6))
+        #expect(Executable.files(under: root + "/reports/latest").keys.allSatisfy { !$0.hasPrefix(".") || $0 == ".lock" })
     }
 }
