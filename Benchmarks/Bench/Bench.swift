@@ -24,6 +24,8 @@ struct Bench: ParsableCommand {
     var generateOnly = false
     @Flag(name: .customLong("run-only"), help: "Do not generate: time the run on the data root --root names (a copy of one --generate-only wrote).")
     var runOnly = false
+    @Option(help: ArgumentHelp("Instead of timing: kill `ect-batch run` (built beside ect-bench) at random moments this many times over, each trial one to three kills then a run to the end, and compare each ending with an uninterrupted run's outbox, archive and store.", valueName: "trials"))
+    var soak: Int?
 
     func run() throws {
         if runOnly && root == nil { throw ValidationError("--run-only needs --root.") }
@@ -36,6 +38,14 @@ struct Bench: ParsableCommand {
         if !runOnly {
             try generate(generator, root: path)
             if generateOnly { return }
+        }
+        if let soak {
+            var trial = Soak(root: path, asOf: generator.asOf.iso, trials: soak, random: SplitMix64(seed: seed))
+            let outcome = try trial.run()
+            print("soak: \(outcome.trials) trials, \(outcome.kills) kills (\(outcome.killsMidRun) while the run was at work), \(outcome.mismatches.count) mismatches")
+            for mismatch in outcome.mismatches.prefix(10) { print("  " + mismatch) }
+            if !outcome.mismatches.isEmpty { throw ExitCode(1) }
+            return
         }
 
         let started = Clock.now
