@@ -35,18 +35,13 @@ extension FileProcessor {
         let duplicates: [Int: [Int]]
         /// The reader of the first pass, for pass 2 to reopen (an XML file is converted once).
         let reader: SubmissionReader
-        /// The rows, when few enough to keep (see `keptRows`): pass 2 then reads them
+        /// The rows, when few enough to keep (see `Tuning.keptRows`): pass 2 then reads them
         /// from here instead of parsing the file again.
         let rows: [SourceRow]?
     }
 
-    /// The most rows, and cell bytes, a scan keeps for pass 2: a school's, a trust's or an
-    /// appropriate body's usual file, a few MiB at most for each file looked at ahead.
-    static let keptRows = 2_000
-    static let keptBytes = 2 << 20
-
     /// `scratch`: where an XML file's conversion goes (see `SubmissionReader`).
-    static func scan(_ file: InboxFile, keeping keptRows: Int = keptRows, scratch: String? = nil) throws(ScanError) -> Scan {
+    static func scan(_ file: InboxFile, keeping keptRows: Int = Tuning.keptRows, scratch: String? = nil) throws(ScanError) -> Scan {
         let reader: SubmissionReader
         do {
             reader = try SubmissionReader(path: file.path, scratch: scratch)
@@ -62,7 +57,7 @@ extension FileProcessor {
             while let row = try reader.next() {
                 if kept != nil {
                     keptBytes += row.cells.reduce(16) { $0 + $1.key.utf8.count + $1.value.approximateBytes }
-                    if kept!.count < keptRows && keptBytes <= Self.keptBytes { kept!.append(row) } else { kept = nil }
+                    if kept!.count < keptRows && keptBytes <= Tuning.keptBytes { kept!.append(row) } else { kept = nil }
                 }
                 if row.isBlank || row.problem != nil { continue }
                 for cell in row.cells {

@@ -151,10 +151,8 @@ final class FileProcessor {
     /// is made only for a file that will be archived (`archived`): a refused file goes to
     /// quarantine. Whatever cannot be made here is made, or fails, on the run's thread.
     static func prepareOutputs(for file: InboxFile, number: Int, root: DataRoot, asOf: Day, archived: Bool) -> PreparedOutputs {
-        // One of sixteen folders in tmp/, by file number: creating a file locks its folder
-        // for as long as the creation takes, and the run's thread is meanwhile renaming
-        // the outputs of a file eight places back out of another folder.
-        let bucket = "\(root.temporary)/ahead-\(number % 16)"
+        // One of several folders in tmp/, by file number (see `Tuning.aheadFolders`).
+        let bucket = "\(root.temporary)/ahead-\(number % Tuning.aheadFolders)"
         var folders = [bucket, root.folder(root.outbox, for: file.submitter)]
         if archived { folders.append(root.folder(root.archive(asOf: asOf), for: file.submitter)) }
         for folder in folders {

@@ -108,7 +108,7 @@ final class Lookahead: @unchecked Sendable {
 
     /// Starts looking at `files`, in order: `look` takes the first look at a file (its
     /// index and itself), or gives `nil` for one the run will not read.
-    init(files: [InboxFile], window: Int = 8, look: @escaping @Sendable (Int, InboxFile) -> FirstLook?) {
+    init(files: [InboxFile], window: Int = Tuning.lookaheadWindow, look: @escaping @Sendable (Int, InboxFile) -> FirstLook?) {
         self.files = files
         self.window = window
         self.look = look

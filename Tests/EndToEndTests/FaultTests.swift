@@ -156,9 +156,22 @@ struct FaultTests {
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_790_000_000)], ofItemAtPath: path)
     }
 
-    @Test("a file size limit: exit 73 (EFBIG, not a crash), nothing of the file recorded")
-    func fileSizeLimit() throws {
-        let world = try World(Self.bigSchoolFile)
+    /// The same rows as XML, which a run converts to a temporary file before reading.
+    static func bigSchoolXML(_ root: String) throws {
+        var text = "<submission kind=\"registrations\">"
+        let note = String(repeating: "n", count: 200)
+        for index in 0..<10_000 {
+            text += "<record><trn>\(1_000_000 + index)</trn><date_of_birth>x</date_of_birth><email>x</email><school_start_date>2026-09-01</school_start_date><note>\(note)</note></record>\n"
+        }
+        let path = root + "/inbox/schools/100006/00-big.xml"
+        try Data((text + "</submission>\n").utf8).write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_790_000_000)], ofItemAtPath: path)
+    }
+
+    @Test("a file size limit: exit 73 (EFBIG, not a crash), nothing of the file recorded; CSV, and XML (its conversion)",
+          arguments: [false, true])
+    func fileSizeLimit(_ xml: Bool) throws {
+        let world = try World(xml ? Self.bigSchoolXML : Self.bigSchoolFile)
         let result = try world.run(prefix: Fault.limited("--fsize=1500000"))
         #expect(result.status == 73, "\(result.stderr)")
         #expect(result.stderr.contains("EFBIG"))
