@@ -1,4 +1,9 @@
 /// What a file asks for. Recognised from the CSV header row or the `kind` field.
+///
+/// Everything that makes a kind what it is lives in its `template`, one entry per kind:
+/// its columns, who may send it, and what its result carries back. Its rules are the
+/// Rules module's `RowValidator` entry for it. The store keeps a kind by its raw value
+/// and checks nothing else about it.
 public enum SubmissionKind: String, CaseIterable, Sendable {
     case claims
     case actions
@@ -6,29 +11,45 @@ public enum SubmissionKind: String, CaseIterable, Sendable {
     case registrations
     case mentors
 
-    /// Columns a file of this kind must have.
-    public var requiredFields: [Field] {
+    /// A kind's definition.
+    public struct Template: Sendable {
+        /// Columns a file of this kind must have.
+        public let required: [Field]
+        /// Columns it may have.
+        public let optional: [Field]
+        /// Who may send it.
+        public let senders: Set<SubmitterKind>
+        /// A field an accepted row's result carries back (a new extension's ID), if any.
+        public let returns: Field?
+    }
+
+    public var template: Template {
         switch self {
-        case .claims: [.trn, .dateOfBirth, .inductionProgramme, .inductionStartDate]
-        case .actions: [.trn, .dateOfBirth, .inductionEndDate, .numberOfTerms, .outcome]
-        case .extensions: [.trn, .dateOfBirth, .numberOfTerms]
-        case .registrations: [.trn, .dateOfBirth, .email, .schoolStartDate]
-        case .mentors: [.trn, .dateOfBirth, .email, .mentorStartDate]
+        case .claims:
+            Template(required: [.trn, .dateOfBirth, .inductionProgramme, .inductionStartDate], optional: [],
+                     senders: [.appropriateBodies], returns: nil)
+        case .actions:
+            Template(required: [.trn, .dateOfBirth, .inductionEndDate, .numberOfTerms, .outcome],
+                     optional: [.failConfirmationDate], senders: [.appropriateBodies], returns: nil)
+        case .extensions:
+            Template(required: [.trn, .dateOfBirth, .numberOfTerms], optional: [.extensionID],
+                     senders: [.appropriateBodies], returns: .extensionID)
+        case .registrations:
+            Template(required: [.trn, .dateOfBirth, .email, .schoolStartDate],
+                     optional: [.nationalInsuranceNumber, .name, .schoolURN, .workingPattern, .appropriateBody,
+                                .trainingProgramme, .leadProvider],
+                     senders: [.schools, .trusts], returns: nil)
+        case .mentors:
+            Template(required: [.trn, .dateOfBirth, .email, .mentorStartDate],
+                     optional: [.nationalInsuranceNumber, .name, .schoolURN], senders: [.schools, .trusts], returns: nil)
         }
     }
 
+    /// Columns a file of this kind must have.
+    public var requiredFields: [Field] { template.required }
+
     /// Columns a file of this kind may have.
-    public var optionalFields: [Field] {
-        switch self {
-        case .claims: []
-        case .actions: [.failConfirmationDate]
-        case .extensions: [.extensionID]
-        case .registrations:
-            [.nationalInsuranceNumber, .name, .schoolURN, .workingPattern, .appropriateBody,
-             .trainingProgramme, .leadProvider]
-        case .mentors: [.nationalInsuranceNumber, .name, .schoolURN]
-        }
-    }
+    public var optionalFields: [Field] { template.optional }
 
     public var fields: [Field] { requiredFields + optionalFields }
 

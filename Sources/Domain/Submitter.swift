@@ -16,12 +16,9 @@ public enum SubmitterKind: String, CaseIterable, Sendable, Comparable {
 
     public static func < (lhs: SubmitterKind, rhs: SubmitterKind) -> Bool { lhs.order < rhs.order }
 
-    /// The submission kinds this kind of submitter may send.
+    /// The submission kinds this kind of submitter may send (see `SubmissionKind.Template`).
     public var allowedKinds: [SubmissionKind] {
-        switch self {
-        case .schools, .trusts: [.registrations, .mentors]
-        case .appropriateBodies: [.claims, .actions, .extensions]
-        }
+        SubmissionKind.allCases.filter { $0.template.senders.contains(self) }
     }
 
     /// A singular noun for messages ("school", "trust", "appropriate body").

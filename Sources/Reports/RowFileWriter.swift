@@ -42,8 +42,10 @@ public final class RowFileWriter {
     private let mode: Mode
     private let kind: SubmissionKind?
     private let header: [String]
-    private var extensionColumn: Int?
-    private var appendsExtensionColumn = false
+    /// The column an accepted row's returned value goes in (see `Template.returns`).
+    private var returnedColumn: Int?
+    private var appendsReturnedColumn = false
+    private let returned: Field?
     private var wroteRecord = false
 
     /// Starts the file: writes the CSV header, or opens the JSON document.
@@ -53,16 +55,17 @@ public final class RowFileWriter {
         self.mode = mode
         self.kind = kind
         self.header = header ?? []
+        returned = kind?.template.returns
         switch self.format {
         case .csv, .xml:
             var columns = self.header
             if mode == .result {
-                if kind == .extensions {
-                    extensionColumn = columns.firstIndex { Field(header: $0) == .extensionID }
-                    if extensionColumn == nil { appendsExtensionColumn = true }
+                if let returned {
+                    returnedColumn = columns.firstIndex { Field(header: $0) == returned }
+                    if returnedColumn == nil { appendsReturnedColumn = true }
                 }
                 columns += ["Status", "Errors", "Warnings"]
-                if appendsExtensionColumn { columns.append(Field.extensionID.header) }
+                if appendsReturnedColumn, let returned { columns.append(returned.header) }
             }
             try output.write(CSVFormatting.line(columns, neutralise: mode == .result))
         case .json:
@@ -86,17 +89,17 @@ public final class RowFileWriter {
             if cells.count < header.count { cells += Array(repeating: "", count: header.count - cells.count) }
             if mode == .result, let outcome {
                 let id = outcome.extensionID.map(String.init)
-                if let column = extensionColumn, let id { cells[column] = id }
+                if let column = returnedColumn, let id { cells[column] = id }
                 cells += [outcome.status.rawValue, CSVFormatting.problems(outcome.errors), CSVFormatting.problems(outcome.warnings)]
-                if appendsExtensionColumn { cells.append(id ?? "") }
+                if appendsReturnedColumn { cells.append(id ?? "") }
             }
             try output.write { CSVFormatting.append(cells, neutralise: mode == .result, to: &$0) }
         case .json, .ndjson:
             var members = row.cells.map { ($0.key, $0.value) }
             if mode == .result, let outcome {
-                if let id = outcome.extensionID {
-                    members.removeAll { Field(header: $0.0) == .extensionID }
-                    members.append((Field.extensionID.key, .number(String(id))))
+                if let id = outcome.extensionID, let returned {
+                    members.removeAll { Field(header: $0.0) == returned }
+                    members.append((returned.key, .number(String(id))))
                 }
                 members.append(("status", .string(outcome.status.rawValue)))
                 members.append(("errors", RowFileWriter.json(outcome.errors)))
