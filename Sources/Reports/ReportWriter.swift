@@ -9,7 +9,8 @@ public enum ReportWriter {
         try put(HTMLRenderer.render(report), folder + "/report.html")
         try put(JSONValueRenderer.summary(report), folder + "/summary.json")
         for section in report.sections {
-            var csv = CSVFormatting.line(section.table.columns, neutralise: true)
+            // A byte order mark first: without one, Excel on Windows reads UTF-8 as ANSI.
+            var csv = CSVFormatting.byteOrderMark + CSVFormatting.line(section.table.columns, neutralise: true)
             for row in section.table.rows { csv += CSVFormatting.line(row.map(\.text), neutralise: true) }
             try put(csv, folder + "/" + section.table.id + ".csv")
         }

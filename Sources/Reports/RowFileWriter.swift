@@ -66,6 +66,8 @@ public final class RowFileWriter {
                 }
                 columns += ["Status", "Errors", "Warnings"]
                 if appendsReturnedColumn, let returned { columns.append(returned.header) }
+                // Without a byte order mark, Excel on Windows shows "Zoë" as "ZoÃ«".
+                try output.write(CSVFormatting.byteOrderMark)
             }
             try output.write(CSVFormatting.line(columns, neutralise: mode == .result))
         case .json:
@@ -141,7 +143,7 @@ public final class RowFileWriter {
     public static func writeRefusal(_ problem: Problem, format: FileFormat, to output: AtomicFile) throws(SystemError) {
         switch format.resultFormat {
         case .csv, .xml:
-            try output.write(CSVFormatting.line(["Status", "Errors"], neutralise: true))
+            try output.write(CSVFormatting.byteOrderMark + CSVFormatting.line(["Status", "Errors"], neutralise: true))
             try output.write(CSVFormatting.line([RowStatus.refused.rawValue, CSVFormatting.problems([problem])], neutralise: true))
         case .json:
             var text = ""
@@ -168,6 +170,9 @@ public final class RowFileWriter {
 /// CSV output: RFC 4180 quoting, CRLF line ends, and cells a spreadsheet would run as a
 /// formula made inert.
 public enum CSVFormatting {
+    /// U+FEFF, which a CSV result and a report table start with, so that Excel reads them as UTF-8.
+    public static let byteOrderMark = "\u{FEFF}"
+
     public static func line(_ cells: [String], neutralise: Bool) -> String {
         var bytes: [UInt8] = []
         append(cells, neutralise: neutralise, to: &bytes)

@@ -13,7 +13,8 @@ struct RowFileWriterTests {
         SourceRow(number: number, cells: cells.map { SourceCell(key: $0.0, value: $0.1, field: Field(header: $0.0)) })
     }
 
-    func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
+    /// The file's text, byte order mark and all.
+    func read(_ path: String) throws -> String { String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self) }
 
     @Test("a CSV result echoes the row, blanks personal data, neutralises formulas and adds the verdict")
     func csv() throws {
@@ -27,7 +28,7 @@ struct RowFileWriterTests {
         #expect(!FileManager.default.fileExists(atPath: path), "nothing is visible before finish")
         try writer.finish(counts: ResultCounts())
         #expect(try read(path) == """
-            TRN,Date of birth,Notes,Status,Errors,Warnings\r
+            \u{FEFF}TRN,Date of birth,Notes,Status,Errors,Warnings\r
             1234567,,'=1+1,accepted,,\r
             x,,"a, b",rejected,trn.format: Bad TRN. | dob.age: Too old.,\r
 
@@ -41,7 +42,7 @@ struct RowFileWriterTests {
                                        header: ["TRN"])
         try writer.write(row([("TRN", .string("1234567"))]), RowOutcome(status: .accepted, extensionID: 12))
         try writer.finish(counts: ResultCounts())
-        #expect(try read(path) == "TRN,Status,Errors,Warnings,Extension ID\r\n1234567,accepted,,,12\r\n")
+        #expect(try read(path) == "\u{FEFF}TRN,Status,Errors,Warnings,Extension ID\r\n1234567,accepted,,,12\r\n")
     }
 
     @Test("a JSON result keeps the records' values and ends with counts by code")
@@ -67,6 +68,16 @@ struct RowFileWriterTests {
         #expect((countsObject["byCode"] as? [String: Int]) == ["trn.format": 1])
     }
 
+    @Test("a CSV archive copy is the rows alone, with no byte order mark: it is the input kept, not a result")
+    func csvArchive() throws {
+        let path = folder + "/a.csv"
+        let writer = try RowFileWriter(output: AtomicFile(path: path), format: .csv, mode: .archive, kind: .claims,
+                                       header: ["TRN", "Date of birth"])
+        try writer.write(row([("TRN", .string("1234567")), ("Date of birth", .string("1990-01-01"))]), nil)
+        try writer.finish(counts: ResultCounts())
+        #expect(try read(path) == "TRN,Date of birth\r\n1234567,\r\n")
+    }
+
     @Test("an NDJSON archive copy is the records alone, without personal data")
     func archive() throws {
         let path = folder + "/a.ndjson"
@@ -77,7 +88,7 @@ struct RowFileWriterTests {
     }
 
     @Test("a file with no readable row gets one refused line", arguments: [
-        (FileFormat.csv, "Status,Errors\r\nrefused,file.empty: Empty.\r\n"),
+        (FileFormat.csv, "\u{FEFF}Status,Errors\r\nrefused,file.empty: Empty.\r\n"),
         (.ndjson, "{\"status\":\"refused\",\"errors\":[{\"code\":\"file.empty\",\"message\":\"Empty.\"}]}\n"),
     ])
     func refusal(_ format: FileFormat, _ expected: String) throws {
