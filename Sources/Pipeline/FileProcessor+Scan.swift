@@ -53,8 +53,10 @@ extension FileProcessor {
         var fieldsSeen: Set<Field> = reader.headerFields
         var kept: [SourceRow]? = []
         var keptBytes = 0
+        var rows = 0
         do {
             while let row = try reader.next() {
+                if !row.isBlank { rows += 1 }
                 if kept != nil {
                     keptBytes += row.cells.reduce(16) { $0 + $1.key.utf8.count + $1.value.approximateBytes }
                     if kept!.count < keptRows && keptBytes <= Tuning.keptBytes { kept!.append(row) } else { kept = nil }
@@ -74,12 +76,18 @@ extension FileProcessor {
         } catch {
             throw ScanError(error) { Refusal(problem: $0.problem, rowsReadable: true, format: reader.format, header: reader.header) }
         }
+        let kind: SubmissionKind
         do {
-            let kind = try Self.kind(of: reader, fieldsSeen: fieldsSeen, submitter: file.submitter)
-            return Scan(format: reader.format, header: reader.header, kind: kind, duplicates: duplicates, reader: reader, rows: kept)
+            kind = try Self.kind(of: reader, fieldsSeen: fieldsSeen, submitter: file.submitter)
         } catch {
             throw .refusal(error)
         }
+        // A header and nothing else: DfE's blank template uploaded as it is.
+        guard rows > 0 else {
+            throw .refusal(Refusal(problem: Problem(.fileEmpty, "The file has a header row but no rows, so there is nothing to do. Add a row for each teacher under the header, then upload it again."),
+                                   rowsReadable: false, format: reader.format, kind: kind))
+        }
+        return Scan(format: reader.format, header: reader.header, kind: kind, duplicates: duplicates, reader: reader, rows: kept)
     }
 
     private static func kind(of reader: SubmissionReader, fieldsSeen: Set<Field>, submitter: Submitter) throws(Refusal) -> SubmissionKind {

@@ -217,7 +217,7 @@ struct BadInputTests {
         try drop(world, "95-latin1.csv", Array("TRN,Date of birth,Number of terms\n1234567,1990-01-01,2\n3000001,Ren".utf8) + [0xE9, 0x0A])
         try drop(world, "96-kind.json", Array("{\"kind\": \"appraisals\", \"records\": []}".utf8))
         let summary = try world.run()
-        #expect(summary.files.filter { $0.outcome == .processed }.count == 18)
+        #expect(summary.files.filter { $0.outcome == .processed }.count == 17)
         #expect(try result(world, "90-empty.results.csv").hasPrefix("Status,Errors\r\nrefused,file.empty: "))
         #expect(try result(world, "91-binary.results.csv").hasPrefix("Status,Errors\r\nrefused,\"file.binary: "))
         // UTF-16 is read: the row is validated (its date of birth does not match TRS).
@@ -230,11 +230,25 @@ struct BadInputTests {
         let latin1 = try result(world, "95-latin1.results.csv")
         #expect(latin1.contains("1234567,,2,rejected,\"file.encoding: Line 3: "))
         #expect(!latin1.contains("Ren"))
-        // A header-only extensions file is processed: nothing to do, nothing rejected.
-        #expect(try result(world, "94-header-only.results.csv") == "TRN,Date of birth,Number of terms,Status,Errors,Warnings,Extension ID\r\n")
-        for name in ["90-empty.csv", "91-binary.csv", "93-bad.json", "95-latin1.csv", "96-kind.json", "97-billion-laughs.xml"] {
+        // A header-only file is refused as empty, as DfE's own upload does.
+        #expect(try result(world, "94-header-only.results.csv").hasPrefix("Status,Errors\r\nrefused,\"file.empty: The file has a header row but no rows"))
+        for name in ["90-empty.csv", "91-binary.csv", "93-bad.json", "94-header-only.csv", "95-latin1.csv", "96-kind.json", "97-billion-laughs.xml"] {
             #expect(FileManager.default.fileExists(atPath: world.root.quarantine + "/appropriate-bodies/AB001/" + name), "\(name)")
         }
+    }
+
+    @Test("DfE's blank templates, uploaded as they are, are refused as empty", arguments: [
+        ("bulk-claims-template.csv", "TRN,Date of birth,Induction programme,Induction period start date\n"),
+        ("bulk-actions-template.csv", "TRN,Date of birth,Induction period end date,Number of terms,Outcome\r\n\r\n\r\n"),
+        ("no-records.json", "{\"kind\": \"claims\", \"records\": []}"),
+    ])
+    func blankTemplates(_ name: String, _ text: String) throws {
+        let world = try SampleWorld()
+        try drop(world, name, Array(text.utf8))
+        let summary = try world.run()
+        let report = try #require(summary.files.first { $0.file.name == name })
+        #expect(report.outcome == .refused(Problem(.fileEmpty, "The file has a header row but no rows, so there is nothing to do. Add a row for each teacher under the header, then upload it again.")))
+        #expect(FileManager.default.fileExists(atPath: world.root.quarantine + "/appropriate-bodies/AB001/" + name))
     }
 
     @Test("a refused file with a header and no rows still says why")
