@@ -14,7 +14,10 @@ enum ActionRules: OperationRules {
         checks.notFuture(end, .inductionEndDate, "Record the outcome once the induction period has ended.")
         let terms = checks.terms(range: 0...160)
         let outcome = checks.choice(.outcome, allowed: "pass, fail or release") { Outcome(submitted: $0) }
-        let confirmation = checks.date(.failConfirmationDate, required: outcome == .fail)
+        let confirmation = checks.date(.failConfirmationDate, required: false)
+        if outcome == .fail, checks.row[.failConfirmationDate] == nil {
+            checks.report(.field(.failConfirmationDate, "missing"), "A fail needs the date the ECT was told in writing. Add a column \"\(Field.failConfirmationDate.header)\" (DfE's actions template does not have one) and enter that date in it as YYYY-MM-DD.")
+        }
         if outcome == .fail, let confirmation, let end, confirmation < end || confirmation > checks.today {
             checks.report(.failConfirmationInvalid, "The fail confirmation date \(confirmation.iso) must be on or after the induction period end date (\(end.iso)) and not after today (\(checks.today.iso)). Enter the date the ECT was told in writing.")
         }

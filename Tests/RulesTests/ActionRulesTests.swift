@@ -31,6 +31,16 @@ struct ActionRulesTests {
         ("half terms", [.numberOfTerms: "3.5"], "accepted"),
     ]
 
+    @Test("a fail on DfE's five-column template says which column to add")
+    func failWithoutTheColumn() throws {
+        let world = World()
+        world.periods(1_000_001, Self.open)
+        let verdict = try world.validate(.actions, action([.outcome: "fail"]))
+        let problem = try #require(verdict.errors.first)
+        #expect(problem.code == "fail-confirmation-date.missing")
+        #expect(problem.message.contains("Add a column \"Fail confirmation sent on\""))
+    }
+
     @Test("fields are checked on their own", arguments: formatCases)
     func formats(_ name: String, _ changes: [Field: String], _ expected: String) throws {
         let world = World()

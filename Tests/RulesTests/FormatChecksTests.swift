@@ -55,6 +55,30 @@ struct FormatChecksTests {
         #expect(verdict.errors[0].message.contains("rows 7, 9"))
     }
 
+    @Test("a date of birth in the future says so, not that the teacher is 0 years old; today's date is in the future's past")
+    func futureDateOfBirth() throws {
+        let future = try World().validate(.claims, claim([.dateOfBirth: "2026-11-21"]))
+        #expect(future.summary == "dob.age")
+        #expect(future.errors[0].message.contains("after today") && !future.errors[0].message.contains("0 years"))
+        let today = try World().validate(.claims, claim([.dateOfBirth: "2026-11-20"]))
+        #expect(today.summary == "dob.age")
+        #expect(today.errors[0].message.contains("0 years old"))
+    }
+
+    @Test("a value that could be a date of birth or NINO is not repeated, whatever column it is in",
+          arguments: [(Field.trn, "16/03/1998"), (.inductionProgramme, "1998-03-16"), (.trn, "AB123456C"), (.inductionStartDate, "16.03.1998")])
+    func personalLookingValues(_ field: Field, _ value: String) throws {
+        let verdict = try World().validate(.claims, claim([field: value]))
+        #expect(!verdict.errors.isEmpty)
+        for problem in verdict.errors { #expect(!problem.message.contains(value), "\(problem)") }
+    }
+
+    @Test("other wrong values are repeated, so the submitter sees which")
+    func ordinaryValuesShown() throws {
+        let verdict = try World().validate(.claims, claim([.inductionProgramme: "full-time"]))
+        #expect(verdict.errors[0].message.contains("\"full-time\""))
+    }
+
     @Test("messages never quote the date of birth")
     func noDateOfBirthInMessages() throws {
         let verdict = try World().validate(.claims, claim([.dateOfBirth: "1990-13-45"]))
