@@ -49,7 +49,7 @@ public final class SubmissionReader {
         var path = path
         sourcePath = path
         if let encoding = FormatSniffer.utf16(try stream.prefix(2)) {
-            stream = ByteStream(bytes: try Self.utf8(fromUTF16: stream, encoding))
+            stream = ByteStream(bytes: Self.declaringUTF8(try Self.utf8(fromUTF16: stream, encoding)))
             path = nil  // read the converted bytes, not the file
         }
         self.stream = stream
@@ -82,6 +82,20 @@ public final class SubmissionReader {
         format = .xml
         stream = ByteStream(bytes: [])  // replaced by `use`
         try use(converted)
+    }
+
+    /// The bytes with an XML declaration's `encoding="UTF-16"` made `UTF-8`: they were
+    /// converted, and libxml2 believes the declaration over the bytes.
+    static func declaringUTF8(_ bytes: [UInt8]) -> [UInt8] {
+        let head = bytes.prefix(256)
+        guard head.starts(with: Array("<?xml".utf8)),
+              let end = head.firstRange(of: Array("?>".utf8))?.lowerBound else { return bytes }
+        let declaration = String(decoding: head[..<end], as: UTF8.self)
+        guard let name = declaration.range(of: "encoding", options: .caseInsensitive),
+              let open = declaration[name.upperBound...].firstIndex(where: { $0 == "\"" || $0 == "'" }),
+              let close = declaration[declaration.index(after: open)...].firstIndex(of: declaration[open]) else { return bytes }
+        let fixed = declaration[..<declaration.index(after: open)] + "UTF-8" + declaration[close...]
+        return Array(fixed.utf8) + bytes[end...]
     }
 
     /// Converts UTF-16 (after its byte order mark) to UTF-8.

@@ -9,6 +9,16 @@ struct XMLTests {
         try SubmissionReader(path: FileManagerShim.write(text, name: "legacy.xml"))
     }
 
+    @Test("a value in a CDATA section is read as text: no record vanishes")
+    func cdata() throws {
+        let r = try xml("<submission kind=\"claims\"><record><trn><![CDATA[3000001]]></trn><induction_programme>school<![CDATA[-led & <b>]]></induction_programme></record><record><trn>3000002</trn></record></submission>")
+        let first = try #require(try r.next())
+        #expect(first.input[.trn] == "3000001")
+        #expect(first.input[.inductionProgramme] == "school-led & <b>")
+        #expect(try r.next()?.input[.trn] == "3000002")
+        #expect(try r.next() == nil)
+    }
+
     @Test("records are read with the template's columns, in its order")
     func records() throws {
         let r = try xml("""
@@ -134,6 +144,20 @@ struct XMLTests {
 
 @Suite("UTF-16 XML")
 struct UTF16XMLTests {
+    @Test("valid UTF-16 XML with a byte order mark is read, its declaration saying UTF-16 or not", arguments: [true, false])
+    func utf16Read(_ declared: Bool) throws {
+        let declaration = declared ? "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n" : ""
+        let text = declaration + "<submission kind=\"claims\"><record><trn>3000001</trn><induction_programme>Zoë’s</induction_programme></record></submission>\n"
+        let bytes: [UInt8] = [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let path = FileManagerShim.write("", name: "u16.xml")
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let reader = try SubmissionReader(path: path)
+        #expect(reader.format == .xml)
+        let row = try #require(try reader.next())
+        #expect(row.input[.trn] == "3000001" && row.input[.inductionProgramme] == "Zoë’s")
+        #expect(try reader.next() == nil)
+    }
+
     @Test("a declaration in UTF-16 XML is found too")
     func utf16Doctype() throws {
         let text = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><!DOCTYPE s [<!ENTITY a \"b\">]><submission><record><trn>&a;</trn></record></submission>"
