@@ -70,9 +70,9 @@ struct Bench: ParsableCommand {
         print("generated \(rows) rows in \(written) files under \(path) in \(Clock.since(generated)) s")
         let store = try Store(path: DataRoot(path: path).store)
         let reference = ReferenceData(
-            schools: try ReferenceReader.schools(path: path + "/reference/schools.csv"),
-            trusts: try ReferenceReader.trusts(path: path + "/reference/trusts.csv"),
-            appropriateBodies: try ReferenceReader.appropriateBodies(path: path + "/reference/appropriate-bodies.csv"))
+            schools: try ReferenceReader.schools(path: path + "/reference/schools.csv").values,
+            trusts: try ReferenceReader.trusts(path: path + "/reference/trusts.csv").values,
+            appropriateBodies: try ReferenceReader.appropriateBodies(path: path + "/reference/appropriate-bodies.csv").values)
         try store.write { try $0.upsert(reference) }
     }
 }

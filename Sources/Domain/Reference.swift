@@ -1,4 +1,4 @@
-/// A school from GIAS.
+/// An establishment from GIAS: a school, or any other kind GIAS lists.
 public struct School: Hashable, Sendable {
     public let urn: String
     public let name: String
@@ -9,9 +9,19 @@ public struct School: Hashable, Sendable {
     public let phase: String
     /// The UID of the trust the school belongs to, if any.
     public let trustUID: String?
+    /// The region (GIAS's `GOR (code)`, `GOR (name)`: E12000001, North East).
+    public let regionCode: String
+    public let regionName: String
+
+    /// Whether submissions can name it: a URN of six digits. GIAS lists every kind of
+    /// establishment; children's centres, for one, have five.
+    public var canBeNamed: Bool { urn.utf8.count == 6 }
 
     public init(urn: String, name: String, localAuthorityCode: String = "", localAuthorityName: String = "",
-                type: String = "", status: String = "", phase: String = "", trustUID: String? = nil) {
+                type: String = "", status: String = "", phase: String = "", trustUID: String? = nil,
+                regionCode: String = "", regionName: String = "") {
+        self.regionCode = regionCode
+        self.regionName = regionName
         self.urn = urn
         self.name = name
         self.localAuthorityCode = localAuthorityCode

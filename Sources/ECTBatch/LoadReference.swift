@@ -1,6 +1,8 @@
 import ArgumentParser
+import Foundation
 import Domain
 import Parsers
+import Pipeline
 import Reports
 import Store
 
@@ -10,8 +12,11 @@ struct LoadReference: ParsableCommand {
         abstract: "Load or reload schools, trusts, appropriate bodies and lead providers.",
         discussion: """
             Columns are found by header and other columns are ignored, so GIAS downloads load \
-            unchanged. Schools: URN, EstablishmentName, LA (code), LA (name), TypeOfEstablishment \
-            (name), EstablishmentStatus (name), PhaseOfEducation (name), Trusts (code). Trusts: \
+            unchanged, in Windows-1252 as GIAS serves them (a UTF-8 file, with or without a byte \
+            order mark, is read as UTF-8). Every establishment loads, whatever its type; only \
+            those with six-digit URNs can be named in submissions. A line that cannot be used is \
+            left out and reported on stderr by file and line. Schools: URN, EstablishmentName, LA (code), LA (name), TypeOfEstablishment \
+            (name), EstablishmentStatus (name), PhaseOfEducation (name), Trusts (code), GOR (code), GOR (name). Trusts: \
             Group UID, Group Name, Group Type. Appropriate bodies: id, name, \
             dfe_sign_in_organisation_id. Lead providers: id, name. Existing entries are updated; \
             none is deleted.
@@ -35,29 +40,51 @@ struct LoadReference: ParsableCommand {
     func run() throws {
         let logger = common.makeLogger()
         var data = ReferenceData()
-        do {
-            if let schools { data.schools = try ReferenceReader.schools(path: schools) }
-            if let trusts { data.trusts = try ReferenceReader.trusts(path: trusts) }
-            if let appropriateBodies { data.appropriateBodies = try ReferenceReader.appropriateBodies(path: appropriateBodies) }
-            if let leadProviders { data.leadProviders = try ReferenceReader.leadProviders(path: leadProviders) }
-        } catch {
-            switch error {
-            case .system(let error):
-                throw logger.failure(.system(error))
-            case .content(let problem):
-                logger.critical("\(problem.message)\(problem.line.map { " (line \($0))" } ?? "")")
-                throw ExitCode(65)
+        var lines: [String] = []
+        var leftOut = 0
+        /// Reads one file; its left-out lines go to stderr, named by file and line.
+        func read<T>(_ path: String?, _ what: String, _ reader: (String) throws(ReadError) -> ReferenceFile<T>) throws -> [T] {
+            guard let path else { return [] }
+            let file: ReferenceFile<T>
+            do {
+                file = try reader(path)
+            } catch {
+                switch error {
+                case .system(let error):
+                    throw logger.failure(.system(error))
+                case .content(let problem):
+                    logger.critical("\(path)\(problem.line.map { " line \($0)" } ?? ""): \(problem.message)")
+                    throw ExitCode(65)
+                }
             }
+            for (line, reason) in file.leftOut {
+                logger.warning("\(path) line \(line): left out: \(reason)")
+            }
+            leftOut += file.leftOut.count
+            var line = "\(path): \(file.values.count) \(what)"
+            if file.isWindows1252 { line += " (read as Windows-1252)" }
+            if !file.leftOut.isEmpty { line += ", \(file.leftOut.count) line(s) left out (see stderr)" }
+            lines.append(line)
+            return file.values
         }
+        data.schools = try read(schools, "establishments", ReferenceReader.schools)
+        if schools != nil {
+            lines[lines.count - 1] += "; \(data.schools.filter(\.canBeNamed).count) with six-digit URNs, which submissions can name"
+        }
+        data.trusts = try read(trusts, "groups (trusts and others)", ReferenceReader.trusts)
+        data.appropriateBodies = try read(appropriateBodies, "appropriate bodies", ReferenceReader.appropriateBodies)
+        data.leadProviders = try read(leadProviders, "lead providers", ReferenceReader.leadProviders)
+        let root = common.dataRoot
         do {
-            let root = common.dataRoot
             try Reports.Directories.create(root.path)
             let store = try Store(path: root.store)
             try store.write { try $0.upsert(data) }
+        } catch let error as SystemError {
+            throw logger.failure(.system(error))
         } catch {
-            logger.critical("cannot write the reference data: \(error)")
-            throw ExitCode(74)
+            throw logger.failure(.store("cannot write the reference data: \(error)"))
         }
-        print("Loaded \(data.schools.count) schools, \(data.trusts.count) trusts, \(data.appropriateBodies.count) appropriate bodies, \(data.leadProviders.count) lead providers into \(common.dataRoot.store).")
+        for line in lines { print(line) }
+        print("Loaded into \(root.store)\(leftOut > 0 ? "; \(leftOut) line(s) left out" : "").")
     }
 }

@@ -10,13 +10,32 @@ public final class HeaderedCSV {
     /// The line of the current record.
     public private(set) var line = 0
 
+    /// Whether the file was read as Windows-1252 (it was not UTF-8).
+    public let isWindows1252: Bool
+
     /// Opens `path` and reads its header; throws when a `required` header is missing.
+    ///
+    /// A file that is UTF-8 (with or without a byte order mark) is read as UTF-8; any other
+    /// is read as Windows-1252, the encoding GIAS serves its downloads in. Such a file is
+    /// converted in memory (a GIAS establishments download is about 60 MB).
     public init(path: String, required: [String]) throws(ReadError) {
-        let stream = try ByteStream(path: path)
+        var stream = try ByteStream(path: path)
+        isWindows1252 = try XMLConverter.firstInvalidUTF8Line(stream) != nil
+        stream = try ByteStream(path: path)
+        if isWindows1252 {
+            var bytes: [UInt8] = []
+            while true {
+                let chunk = try stream.prefix(1 << 16)
+                if chunk.isEmpty { break }
+                bytes += chunk
+                stream.skip(chunk.count)
+            }
+            stream = ByteStream(bytes: Windows1252.utf8(from: bytes))
+        }
         if try stream.prefix(3) == [0xEF, 0xBB, 0xBF] { stream.skip(3) }
         tokenizer = CSVTokenizer(stream: stream)
         guard let header = try tokenizer.next() else {
-            throw ReadError.content(ParseError(.fileEmpty, "\(path) is empty: it needs a header row."))
+            throw ReadError.content(ParseError(.fileEmpty, "\(path) is empty: it needs a header row.", line: 1))
         }
         var indexes: [String: Int] = [:]
         for (index, name) in header.cells.enumerated() {
@@ -40,6 +59,9 @@ public final class HeaderedCSV {
     /// Column positions by the header names asked for, so that each name is normalised once.
     private var resolved: [String: Int] = [:]
 
+    /// Whether every cell of the current record is empty.
+    public var isBlank: Bool { cells.allSatisfy { $0.trimmingSpaces().isEmpty } }
+
     /// The trimmed cell under `header` in the current record ("" when absent).
     public subscript(header: String) -> String {
         let index: Int
@@ -56,43 +78,91 @@ public final class HeaderedCSV {
     private static func key(_ header: String) -> String { header.trimmingSpaces().lowercased() }
 }
 
-/// Reads the reference files that `load-reference` takes.
+/// A reference file read: the values, and the lines left out with why.
+public struct ReferenceFile<Value: Sendable>: Sendable {
+    public var values: [Value] = []
+    /// Lines that could not be used, each with a reason for the operator.
+    public var leftOut: [(line: Int, reason: String)] = []
+    /// Whether the file was Windows-1252 (GIAS's own downloads are).
+    public var isWindows1252 = false
+}
+
+/// Reads the reference files that `load-reference` takes. A line that cannot be used is
+/// left out and reported with its line number; only a file that is not such a file at
+/// all (no header, a required column missing) is refused.
 public enum ReferenceReader {
-    public static func schools(path: String) throws(ReadError) -> [School] {
-        try records(path, required: ["URN", "EstablishmentName"], key: "URN") { csv in
+    /// GIAS's establishments download (`edubasealldata*.csv`): every establishment, whatever
+    /// its type; URNs are digits (most have six, children's centres five).
+    public static func schools(path: String) throws(ReadError) -> ReferenceFile<School> {
+        try records(path, required: ["URN", "EstablishmentName"], key: "URN") { csv throws(Unusable) in
+            let urn = csv["URN"]
+            guard urn.utf8.count <= 8, urn.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                throw Unusable("the URN \"\(urn.prefix(20))\" is not a number")
+            }
+            let name = csv["EstablishmentName"]
+            guard !name.isEmpty else { throw Unusable("establishment \(urn) has no EstablishmentName") }
             let trust = csv["Trusts (code)"]
-            return School(urn: csv["URN"], name: csv["EstablishmentName"], localAuthorityCode: csv["LA (code)"],
+            return School(urn: urn, name: name, localAuthorityCode: csv["LA (code)"],
                           localAuthorityName: csv["LA (name)"], type: csv["TypeOfEstablishment (name)"],
                           status: csv["EstablishmentStatus (name)"], phase: csv["PhaseOfEducation (name)"],
-                          trustUID: trust.isEmpty ? nil : trust)
+                          trustUID: trust.isEmpty ? nil : trust, regionCode: csv["GOR (code)"], regionName: csv["GOR (name)"])
         }
     }
 
-    public static func trusts(path: String) throws(ReadError) -> [Trust] {
-        try records(path, required: ["Group UID", "Group Name"], key: "Group UID") { csv in
-            Trust(uid: csv["Group UID"], name: csv["Group Name"], type: csv["Group Type"])
+    /// GIAS's groups download (`allgroupsdata*.csv`): trusts, federations and the rest.
+    public static func trusts(path: String) throws(ReadError) -> ReferenceFile<Trust> {
+        try records(path, required: ["Group UID", "Group Name"], key: "Group UID") { csv throws(Unusable) in
+            let name = csv["Group Name"]
+            guard !name.isEmpty else { throw Unusable("group \(csv["Group UID"].prefix(20)) has no Group Name") }
+            return Trust(uid: csv["Group UID"], name: name, type: csv["Group Type"])
         }
     }
 
-    public static func appropriateBodies(path: String) throws(ReadError) -> [AppropriateBody] {
-        try records(path, required: ["id", "name"], key: "id") { csv in
-            AppropriateBody(id: csv["id"], name: csv["name"], dfeSignInOrganisationID: csv["dfe_sign_in_organisation_id"])
+    public static func appropriateBodies(path: String) throws(ReadError) -> ReferenceFile<AppropriateBody> {
+        try records(path, required: ["id", "name"], key: "id") { csv throws(Unusable) in
+            guard !csv["name"].isEmpty else { throw Unusable("appropriate body \(csv["id"].prefix(20)) has no name") }
+            return AppropriateBody(id: csv["id"], name: csv["name"], dfeSignInOrganisationID: csv["dfe_sign_in_organisation_id"])
         }
     }
 
-    public static func leadProviders(path: String) throws(ReadError) -> [LeadProvider] {
-        try records(path, required: ["id", "name"], key: "id") { csv in LeadProvider(id: csv["id"], name: csv["name"]) }
+    public static func leadProviders(path: String) throws(ReadError) -> ReferenceFile<LeadProvider> {
+        try records(path, required: ["id", "name"], key: "id") { csv throws(Unusable) in
+            guard !csv["name"].isEmpty else { throw Unusable("lead provider \(csv["id"].prefix(20)) has no name") }
+            return LeadProvider(id: csv["id"], name: csv["name"])
+        }
     }
 
-    /// One value per record whose `key` cell is not empty.
+    /// Why a line was left out.
+    struct Unusable: Error {
+        let reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+
+    /// One value per record; a record whose `key` cell is empty, that `make` finds
+    /// unusable, or whose key an earlier line had, is left out.
     private static func records<T>(_ path: String, required: [String], key: String,
-                                   _ make: (HeaderedCSV) -> T) throws(ReadError) -> [T] {
+                                   _ make: (HeaderedCSV) throws(Unusable) -> T) throws(ReadError) -> ReferenceFile<T> {
         let csv = try HeaderedCSV(path: path, required: required)
-        var values: [T] = []
+        var file = ReferenceFile<T>()
+        file.isWindows1252 = csv.isWindows1252
+        var seen: [String: Int] = [:]
         while try csv.advance() {
-            guard !csv[key].isEmpty else { continue }
-            values.append(make(csv))
+            let id = csv[key]
+            guard !id.isEmpty else {
+                if !csv.isBlank { file.leftOut.append((csv.line, "no \(key)")) }
+                continue
+            }
+            if let first = seen[id] {
+                file.leftOut.append((csv.line, "\(key) \(id.prefix(20)) was on line \(first) already"))
+                continue
+            }
+            do {
+                file.values.append(try make(csv))
+                seen[id] = csv.line
+            } catch {
+                file.leftOut.append((csv.line, error.reason))
+            }
         }
-        return values
+        return file
     }
 }

@@ -30,7 +30,8 @@ public struct ReferenceIndex: ReferenceLookup, Sendable {
     public init(_ data: ReferenceData) {
         self.data = data
         bodies = Dictionary(data.appropriateBodies.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        schools = Dictionary(data.schools.map { ($0.urn, $0) }, uniquingKeysWith: { a, _ in a })
+        // Only establishments submissions can name (six-digit URNs) count as schools here.
+        schools = Dictionary(data.schools.filter(\.canBeNamed).map { ($0.urn, $0) }, uniquingKeysWith: { a, _ in a })
         trusts = Dictionary(data.trusts.map { ($0.uid, $0) }, uniquingKeysWith: { a, _ in a })
         bodiesByName = Dictionary(data.appropriateBodies.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
         providers = Dictionary(data.leadProviders.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })

@@ -189,6 +189,30 @@ enum Migrations {
                   WHERE instr(error_messages, '\\') > 0 OR instr(warning_messages, '\\') > 0;
                 """)
         }
+        // Every GIAS establishment, whatever its URN's length (children's centres have
+        // five digits); only six-digit ones can be named in submissions, which the rules
+        // check. Regions from GIAS, for the statistics by geography.
+        migrator.registerMigration("v5-establishments-any-urn-regions") { db in
+            try db.execute(sql: """
+                CREATE TABLE establishments (
+                  urn TEXT PRIMARY KEY NOT NULL CHECK (length(urn) BETWEEN 1 AND 8),
+                  name TEXT NOT NULL,
+                  la_code TEXT NOT NULL DEFAULT '',
+                  la_name TEXT NOT NULL DEFAULT '',
+                  type TEXT NOT NULL DEFAULT '',
+                  status TEXT NOT NULL DEFAULT '',
+                  phase TEXT NOT NULL DEFAULT '',
+                  trust_uid TEXT,
+                  region_code TEXT NOT NULL DEFAULT '',
+                  region_name TEXT NOT NULL DEFAULT ''
+                );
+                INSERT INTO establishments (urn, name, la_code, la_name, type, status, phase, trust_uid)
+                  SELECT urn, name, la_code, la_name, type, status, phase, trust_uid FROM schools;
+                DROP TABLE schools;
+                ALTER TABLE establishments RENAME TO schools;
+                CREATE INDEX schools_by_trust ON schools(trust_uid);
+                """)
+        }
         return migrator
     }
 }

@@ -6,15 +6,17 @@ extension StoreTransaction {
     /// still be named by an ECT's history.
     public func upsert(_ data: ReferenceData) throws {
         let schools = try db.makeStatement(sql: """
-            INSERT INTO schools (urn, name, la_code, la_name, type, status, phase, trust_uid)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO schools (urn, name, la_code, la_name, type, status, phase, trust_uid, region_code, region_name)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (urn) DO UPDATE SET name = excluded.name, la_code = excluded.la_code,
               la_name = excluded.la_name, type = excluded.type, status = excluded.status,
-              phase = excluded.phase, trust_uid = excluded.trust_uid
+              phase = excluded.phase, trust_uid = excluded.trust_uid, region_code = excluded.region_code,
+              region_name = excluded.region_name
             """)
         for school in data.schools {
             try schools.execute(arguments: [school.urn, school.name, school.localAuthorityCode, school.localAuthorityName,
-                                            school.type, school.status, school.phase, school.trustUID])
+                                            school.type, school.status, school.phase, school.trustUID, school.regionCode,
+                                            school.regionName])
         }
         let trusts = try db.makeStatement(sql: """
             INSERT INTO trusts (uid, name, type) VALUES (?, ?, ?)
@@ -39,9 +41,9 @@ extension StoreTransaction {
     /// All reference data.
     public func referenceData() throws -> ReferenceData {
         ReferenceData(
-            schools: try Row.fetchAll(db, sql: "SELECT urn, name, la_code, la_name, type, status, phase, trust_uid FROM schools ORDER BY urn").map {
+            schools: try Row.fetchAll(db, sql: "SELECT urn, name, la_code, la_name, type, status, phase, trust_uid, region_code, region_name FROM schools ORDER BY urn").map {
                 School(urn: $0[0], name: $0[1], localAuthorityCode: $0[2], localAuthorityName: $0[3], type: $0[4],
-                       status: $0[5], phase: $0[6], trustUID: $0[7])
+                       status: $0[5], phase: $0[6], trustUID: $0[7], regionCode: $0[8], regionName: $0[9])
             },
             trusts: try Row.fetchAll(db, sql: "SELECT uid, name, type FROM trusts ORDER BY uid").map {
                 Trust(uid: $0[0], name: $0[1], type: $0[2])

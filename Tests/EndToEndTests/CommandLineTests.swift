@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import Testing
 import TestSupport
 
@@ -40,6 +41,28 @@ struct CommandLineTests {
         #expect(result.status == 66, "\(result.stderr)")
         #expect(result.stderr.contains(root) && result.stderr.contains("ENOENT"))
         #expect(!FileManager.default.fileExists(atPath: root))
+    }
+
+    @Test("load-reference takes GIAS downloads as published: Windows-1252, any URN length, unusable lines reported by file and line")
+    func loadGIAS() throws {
+        let root = Scratch.path("ect-e2e-gias")
+        let folder = Scratch.path("ect-e2e-gias-files")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        // "St Zoë’s – École" in Windows-1252, a children's centre with a five-digit URN, a bad URN.
+        var establishments = Array("URN,EstablishmentName,TypeOfEstablishment (name),Trusts (code),LA (code)\r\n100001,St Zo".utf8)
+        establishments += [0xEB, 0x92] + Array("s ".utf8) + [0x96] + Array(" ".utf8) + [0xC9] + Array("cole,Community school,4001,201\r\n".utf8)
+        establishments += Array("20001,Sure Start Centre,Children's centre,,201\r\nN/A,Nowhere,Miscellaneous,,201\r\n".utf8)
+        try Data(establishments).write(to: URL(fileURLWithPath: folder + "/edubasealldata.csv"))
+        try Data("Group UID,Group Name,Group Type\r\n4001,Trust One,Multi-academy trust\r\n".utf8).write(to: URL(fileURLWithPath: folder + "/allgroupsdata.csv"))
+        let result = try Executable.run(["load-reference", "--root", root, "--schools", folder + "/edubasealldata.csv",
+                                         "--trusts", folder + "/allgroupsdata.csv"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("edubasealldata.csv: 2 establishments (read as Windows-1252), 1 line(s) left out (see stderr); 1 with six-digit URNs"))
+        #expect(result.stdout.contains("allgroupsdata.csv: 1 groups"))
+        #expect(result.stderr.contains("edubasealldata.csv line 4: left out: the URN \"N/A\" is not a number"))
+        let store = try Store(path: root + "/ect.sqlite")
+        let rows = try store.read { try $0.rows("SELECT urn, name FROM schools ORDER BY urn") }
+        #expect(rows == [["100001", "St Zoë’s – École"], ["20001", "Sure Start Centre"]])
     }
 
     @Test("the sample run exits 0, reports its counts on stdout and logs each file on stderr")

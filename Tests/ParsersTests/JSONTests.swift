@@ -67,7 +67,7 @@ struct ReferenceTests {
     @Test("a GIAS download loads by header, other columns ignored")
     func schools() throws {
         let path = FileManagerShim.write("Postcode,Trusts (code),URN,EstablishmentName,LA (code)\nAB1,4001,100001,Riverside,201\nAB2,,100002,Hillside,202\n")
-        let schools = try ReferenceReader.schools(path: path)
+        let schools = try ReferenceReader.schools(path: path).values
         #expect(schools.map(\.urn) == ["100001", "100002"])
         #expect(schools.map(\.trustUID) == ["4001", nil])
         #expect(schools[0].localAuthorityCode == "201")

@@ -23,10 +23,10 @@ struct SampleWorld {
         try copyInbox()
         let store = try Store(path: root.store)
         let reference = ReferenceData(
-            schools: try ReferenceReader.schools(path: Self.samples + "/reference/schools.csv"),
-            trusts: try ReferenceReader.trusts(path: Self.samples + "/reference/trusts.csv"),
-            appropriateBodies: try ReferenceReader.appropriateBodies(path: Self.samples + "/reference/appropriate-bodies.csv"),
-            leadProviders: try ReferenceReader.leadProviders(path: Self.samples + "/reference/lead-providers.csv"))
+            schools: try ReferenceReader.schools(path: Self.samples + "/reference/schools.csv").values,
+            trusts: try ReferenceReader.trusts(path: Self.samples + "/reference/trusts.csv").values,
+            appropriateBodies: try ReferenceReader.appropriateBodies(path: Self.samples + "/reference/appropriate-bodies.csv").values,
+            leadProviders: try ReferenceReader.leadProviders(path: Self.samples + "/reference/lead-providers.csv").values)
         try store.write { try $0.upsert(reference) }
     }
 
