@@ -14,12 +14,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Value types shared by every module: days, TRNs, codes, rows, changes.
         .target(name: "Domain"),
-        // Streaming readers: CSV, JSON, NDJSON -> raw rows.
-        .target(name: "Parsers", dependencies: ["Domain"]),
+        // Streaming readers: CSV, JSON, NDJSON, XML, Excel workbooks -> raw rows.
+        .target(name: "Parsers", dependencies: ["Domain", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Pure validation: raw row + current state -> verdict + planned change.
         .target(name: "Rules", dependencies: ["Domain"]),
         // What Swift cannot call directly: sqlite3_config (variadic) and syncfs (GNU).
@@ -55,7 +56,8 @@ let package = Package(
         // Scratch folders for the tests, removed when the test process ends.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
-        .testTarget(name: "ParsersTests", dependencies: ["TestSupport", "Parsers", "Domain"], exclude: ["Fuzz"]),
+        .testTarget(name: "ParsersTests", dependencies: ["TestSupport", "Parsers", "Domain", "Reports",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fuzz"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Domain"]),
         .testTarget(name: "StoreTests", dependencies: ["TestSupport", 
             "Store", "Rules", "Domain", .product(name: "GRDBSQLite", package: "GRDB.swift"),

@@ -229,6 +229,8 @@ struct FileSink {
                 text += Self.object(cells, kind: kind) + "\n"
             case .xml:
                 text += "  <record>" + cells.map { "<\(Self.key($0.0))>\($0.1)</\(Self.key($0.0))>" }.joined() + "</record>\n"
+            case .xlsx:
+                preconditionFailure("the generator writes no workbooks")
             }
             records += 1
         }
@@ -247,6 +249,7 @@ struct FileSink {
             case .csv, .ndjson: text
             case .json: "{\n  \"kind\": \"\(kind.rawValue)\",\n  \"records\": [\n\(text)\n  ]\n}\n"
             case .xml: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<submission kind=\"\(kind.rawValue)\">\n\(text)</submission>\n"
+            case .xlsx: preconditionFailure("the generator writes no workbooks")
             }
         }
     }

@@ -102,4 +102,6 @@ extension ErrorCode {
     public static let fileTooLarge: ErrorCode = "file.too-large"
     public static let xmlInvalid: ErrorCode = "xml.invalid"
     public static let xmlDoctype: ErrorCode = "xml.doctype-not-allowed"
+    public static let xlsxInvalid: ErrorCode = "xlsx.invalid"
+    public static let xlsxTooLarge: ErrorCode = "xlsx.too-large"
 }

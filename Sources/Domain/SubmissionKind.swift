@@ -76,7 +76,14 @@ public enum FileFormat: String, Sendable, CaseIterable {
     case json
     case ndjson
     case xml
+    /// An Excel workbook (Office Open XML): its first worksheet.
+    case xlsx
 
-    /// The format of the result file written back: XML submitters get CSV.
+    /// The format of the result file written back: XML submitters get CSV, a workbook
+    /// gets a workbook.
     public var resultFormat: FileFormat { self == .xml ? .csv : self }
+
+    /// The format the input is archived in: XML and workbooks as CSV, which can have
+    /// their personal columns blanked row by row.
+    public var archiveFormat: FileFormat { self == .xml || self == .xlsx ? .csv : self }
 }

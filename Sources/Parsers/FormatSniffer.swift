@@ -29,9 +29,11 @@ public enum FormatSniffer {
     /// submission at all (empty, binary, not UTF-8).
     public static func detect(sample: [UInt8], fileName: String) throws(ReadError) -> Detection {
         var skip = 0
+        // A zip archive: an Excel workbook, or refused as one that is not.
+        if sample.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return Detection(format: .xlsx, skip: 0) }
         if sample.starts(with: [0xEF, 0xBB, 0xBF]) { skip = 3 }
         if sample.contains(0) {
-            throw ReadError.content(ParseError(.fileBinary, "The file contains binary data, so it is not a CSV, JSON or XML text file. Upload the submission as text."))
+            throw ReadError.content(ParseError(.fileBinary, "The file contains binary data, so it is not a CSV, JSON, XML text file or an Excel workbook. Upload the submission as text, or as an .xlsx workbook."))
         }
         guard let first = sample[skip...].firstIndex(where: { !isSpace($0) }) else {
             throw ReadError.content(ParseError(.fileEmpty, "The file is empty. Upload a file with a header row and at least one row."))

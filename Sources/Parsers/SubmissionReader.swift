@@ -18,6 +18,10 @@ public final class SubmissionReader {
     private var stream: ByteStream
     /// The temporary NDJSON file an XML submission was converted to.
     private var converted: XMLConverter.Converted?
+    /// The rows file a workbook's first sheet was converted to.
+    private var workbook: WorkbookConverter.Converted?
+    /// For a workbook: the sheet row of the line read last.
+    private var sheetRow = 0
     /// The file read, when read from a path.
     private var sourcePath: String?
     /// For XML: the columns, the kind's template first, then any other element seen.
@@ -66,12 +70,58 @@ public final class SubmissionReader {
             json = JSONScanner(stream: stream)
         case .xml:
             try openXML(stream, path: path, scratch: scratch)
+        case .xlsx:
+            guard let path else {
+                throw ReadError.content(ParseError(.xlsxInvalid, "The workbook could not be read. Save it again from Excel as .xlsx, or send CSV."))
+            }
+            try use(try WorkbookConverter.convert(path: path, scratch: scratch))
         }
+    }
+
+    private init(workbook: WorkbookConverter.Converted) throws(ReadError) {
+        format = .xlsx
+        stream = ByteStream(bytes: [])  // replaced by `use`
+        try use(workbook)
+    }
+
+    /// Reads a workbook's rows file: its first line with a cell is the header.
+    private func use(_ workbook: WorkbookConverter.Converted) throws(ReadError) {
+        self.workbook = workbook
+        stream = try ByteStream(path: workbook.path)
+        guard let (cells, line) = try nextSheetLine() else {
+            throw ReadError.content(ParseError(.fileEmpty, "The workbook's first sheet is empty. Put the template's header row and the rows on the first sheet."))
+        }
+        try readHeader(cells, line: line)
+    }
+
+    /// The next sheet row with a cell in it, and its row number.
+    private func nextSheetLine() throws(ReadError) -> ([String], Int)? {
+        var line: [UInt8] = []
+        while true {
+            line.removeAll(keepingCapacity: true)
+            var ended = false
+            while true {
+                guard let byte = try stream.next() else { ended = true; break }
+                if byte == UInt8(ascii: "\n") { break }
+                line.append(byte)
+            }
+            if ended && line.isEmpty { return nil }
+            sheetRow += 1
+            guard !line.isEmpty else { continue }
+            guard case .array(let values) = try JSONScanner(stream: ByteStream(bytes: line)).value() else { continue }
+            return (values.map { $0.text ?? "" }, sheetRow)
+        }
+    }
+
+    private func nextXLSX() throws(ReadError) -> SourceRow? {
+        guard let (cells, line) = try nextSheetLine() else { return nil }
+        return row(cells, line: line)
     }
 
     /// A reader of the same file from its first row, sharing an XML file's conversion.
     public func reopened() throws(ReadError) -> SubmissionReader {
         if let converted { return try SubmissionReader(converted: converted) }
+        if let workbook { return try SubmissionReader(workbook: workbook) }
         guard let sourcePath else {
             throw ReadError.content(ParseError(.fileUnreadable, "The file was read from memory and cannot be read again."))
         }
@@ -179,6 +229,7 @@ public final class SubmissionReader {
         case .json: return try nextJSON()
         case .ndjson: return try nextNDJSON()
         case .xml: return try nextXML()
+        case .xlsx: return try nextXLSX()
         }
     }
 
@@ -188,16 +239,21 @@ public final class SubmissionReader {
         guard let record = try tokenizer.next() else {
             throw ReadError.content(ParseError(.fileEmpty, "The file has no header row. Start the file with the template's header row."))
         }
-        headerWidth = record.cells.count
+        try readHeader(record.cells, line: record.line)
+    }
+
+    /// Takes `cells`, on `line`, as the header row.
+    private func readHeader(_ cells: [String], line: Int) throws(ReadError) {
+        headerWidth = cells.count
         var kept: [String] = []
         var seen: [Field: String] = [:]
-        for (index, raw) in record.cells.enumerated() {
+        for (index, raw) in cells.enumerated() {
             let name = raw.trimmingSpaces()
             if Field.isResultColumn(name) { continue }
             let field = Field(header: name)
             if let field {
                 if let earlier = seen[field] {
-                    throw ReadError.content(ParseError(.csvDuplicateColumn, "The columns \"\(earlier)\" and \"\(name)\" are the same column. Keep only one of them.", line: record.line))
+                    throw ReadError.content(ParseError(.csvDuplicateColumn, "The columns \"\(earlier)\" and \"\(name)\" are the same column. Keep only one of them.", line: line))
                 }
                 seen[field] = name
                 headerFields.insert(field)
@@ -210,18 +266,22 @@ public final class SubmissionReader {
 
     private func nextCSV() throws(ReadError) -> SourceRow? {
         guard let tokenizer = csv, let record = try tokenizer.next() else { return nil }
+        return row(record.cells, line: record.line)
+    }
+
+    /// A row of cells under the header's columns.
+    private func row(_ texts: [String], line: Int) -> SourceRow {
         var problem: Problem?
-        if record.cells.count > headerWidth,
-           record.cells[headerWidth...].contains(where: { !$0.trimmingSpaces().isEmpty }) {
-            problem = Problem(.csvTooManyCells, "This row has \(record.cells.count) cells but the header has \(headerWidth) columns. Remove the extra cells, or quote any cell that contains a comma.")
+        if texts.count > headerWidth, texts[headerWidth...].contains(where: { !$0.trimmingSpaces().isEmpty }) {
+            problem = Problem(.csvTooManyCells, "This row has \(texts.count) cells but the header has \(headerWidth) columns. Remove the extra cells\(format == .csv ? ", or quote any cell that contains a comma" : " or give them a header").")
         }
         var cells: [SourceCell] = []
         cells.reserveCapacity(columns.count)
         for column in columns {
-            let text = column.index < record.cells.count ? record.cells[column.index] : ""
+            let text = column.index < texts.count ? texts[column.index] : ""
             cells.append(SourceCell(key: column.key, value: .string(text), field: column.field))
         }
-        return SourceRow(number: record.line, cells: cells, problem: problem)
+        return SourceRow(number: line, cells: cells, problem: problem)
     }
 
     // MARK: JSON

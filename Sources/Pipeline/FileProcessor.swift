@@ -203,9 +203,10 @@ final class FileProcessor {
         fileName.lastIndex(of: ".").map { String(fileName[..<$0]) } ?? fileName
     }
 
-    /// `archive/<as-of>/<kind>/<id>/<name>`; an XML input is archived as CSV, so `.csv` is added.
+    /// `archive/<as-of>/<kind>/<id>/<name>`; an XML input or a workbook is archived as
+    /// CSV, so `.csv` is added.
     func archivePath(for file: InboxFile, format: FileFormat) -> String {
-        let name = FileNames.fitting(file.name, format == .xml ? ".csv" : "")
+        let name = FileNames.fitting(file.name, format.archiveFormat != format ? ".csv" : "")
         return root.folder(root.archive(asOf: asOf), for: file.submitter) + "/" + name
     }
 
@@ -224,6 +225,7 @@ final class FileProcessor {
         switch name.split(separator: ".").last?.lowercased() {
         case "json": .json
         case "jsonl", "ndjson": .ndjson
+        case "xlsx": .xlsx
         default: .csv
         }
     }

@@ -47,16 +47,30 @@ public final class RowFileWriter {
     private var appendsReturnedColumn = false
     private let returned: Field?
     private var wroteRecord = false
+    /// A workbook result's writer.
+    private var workbook: WorkbookWriter?
+    /// For a workbook: the columns whose cells are dates, written as dates.
+    private var dateColumns: Set<Int> = []
 
-    /// Starts the file: writes the CSV header, or opens the JSON document.
+    /// Starts the file: writes the CSV header, or opens the JSON document or workbook.
     public init(output: AtomicFile, format: FileFormat, mode: Mode, kind: SubmissionKind?, header: [String]?) throws(SystemError) {
         self.output = output
-        self.format = format.resultFormat
+        self.format = mode == .archive ? format.archiveFormat : format.resultFormat
         self.mode = mode
         self.kind = kind
         self.header = header ?? []
         returned = kind?.template.returns
         switch self.format {
+        case .xlsx:
+            var columns = self.header
+            if let returned {
+                returnedColumn = columns.firstIndex { Field(header: $0) == returned }
+                if returnedColumn == nil { appendsReturnedColumn = true }
+            }
+            dateColumns = Set(columns.indices.filter { Field(header: columns[$0])?.isEventDate == true })
+            columns += ["Status", "Errors", "Warnings"]
+            if appendsReturnedColumn, let returned { columns.append(returned.header) }
+            workbook = try WorkbookWriter(output: output, header: columns)
         case .csv, .xml:
             var columns = self.header
             if mode == .result {
@@ -86,6 +100,20 @@ public final class RowFileWriter {
         // sender, with the columns we know to be personal blanked.
         let row = mode == .archive ? source.withoutAnyPersonalData : source.withoutPersonalData
         switch format {
+        case .xlsx:
+            var texts = row.cells.map { $0.value.text ?? "" }
+            if texts.count < header.count { texts += Array(repeating: "", count: header.count - texts.count) }
+            let id = outcome?.extensionID.map(String.init)
+            if let column = returnedColumn, let id { texts[column] = id }
+            var cells: [WorkbookWriter.Cell] = texts.enumerated().map { index, text in
+                dateColumns.contains(index) ? Day(iso: text).map { .day($0) } ?? .text(text) : .text(text)
+            }
+            if let outcome {
+                cells += [.text(outcome.status.rawValue), .text(CSVFormatting.problems(outcome.errors)),
+                          .text(CSVFormatting.problems(outcome.warnings))]
+                if appendsReturnedColumn { cells.append(.text(id ?? "")) }
+            }
+            try workbook!.write(cells, style: outcome?.status == .accepted || outcome == nil ? .plain : .highlighted)
         case .csv, .xml:
             var cells = row.cells.map { $0.value.text ?? "" }
             if cells.count < header.count { cells += Array(repeating: "", count: header.count - cells.count) }
@@ -122,6 +150,10 @@ public final class RowFileWriter {
 
     /// Ends the file and writes all of it to its temporary file, ready for `output.commit()`.
     public func end(counts: ResultCounts) throws(SystemError) {
+        if let workbook {
+            try workbook.end()
+            return
+        }
         if format == .json {
             var end = "]"
             if mode == .result {
@@ -142,6 +174,10 @@ public final class RowFileWriter {
     /// `output.commit()` puts it in place.
     public static func writeRefusal(_ problem: Problem, format: FileFormat, to output: AtomicFile) throws(SystemError) {
         switch format.resultFormat {
+        case .xlsx:
+            let workbook = try WorkbookWriter(output: output, header: ["Status", "Errors"])
+            try workbook.write([.text(RowStatus.refused.rawValue), .text(CSVFormatting.problems([problem]))], style: .highlighted)
+            try workbook.end()
         case .csv, .xml:
             try output.write(CSVFormatting.byteOrderMark + CSVFormatting.line(["Status", "Errors"], neutralise: true))
             try output.write(CSVFormatting.line([RowStatus.refused.rawValue, CSVFormatting.problems([problem])], neutralise: true))

@@ -213,6 +213,43 @@ enum Migrations {
                 CREATE INDEX schools_by_trust ON schools(trust_uid);
                 """)
         }
+        // Kinds and formats are the code's to know (`SubmissionKind`, `FileFormat`): a new
+        // one (workbooks) must not fail only when the store meets it at run time.
+        migrator.registerMigration("v6-submissions-kinds-formats-from-code") { db in
+            try db.execute(sql: """
+                CREATE TABLE submissions_new (
+                  id INTEGER PRIMARY KEY,
+                  submitter_kind TEXT NOT NULL CHECK (submitter_kind IN ('schools', 'trusts', 'appropriate-bodies')),
+                  submitter_id TEXT NOT NULL,
+                  file_name TEXT NOT NULL,
+                  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+                  kind TEXT,
+                  format TEXT,
+                  status TEXT NOT NULL CHECK (status IN ('processed', 'refused')),
+                  refusal_code TEXT,
+                  refusal_message TEXT,
+                  rows_total INTEGER NOT NULL DEFAULT 0,
+                  rows_accepted INTEGER NOT NULL DEFAULT 0,
+                  rows_rejected INTEGER NOT NULL DEFAULT 0,
+                  run_id TEXT REFERENCES runs(id),
+                  as_of TEXT NOT NULL,
+                  processed_at TEXT NOT NULL,
+                  duration_ms INTEGER,
+                  result_name TEXT,
+                  CHECK (rows_accepted + rows_rejected = rows_total),
+                  CHECK ((status = 'refused') = (refusal_code IS NOT NULL)),
+                  UNIQUE (submitter_kind, submitter_id, sha256)
+                );
+                INSERT INTO submissions_new
+                  SELECT id, submitter_kind, submitter_id, file_name, sha256, kind, format, status, refusal_code,
+                         refusal_message, rows_total, rows_accepted, rows_rejected, run_id, as_of, processed_at,
+                         duration_ms, result_name
+                  FROM submissions;
+                DROP TABLE submissions;
+                ALTER TABLE submissions_new RENAME TO submissions;
+                CREATE INDEX submissions_by_result_name ON submissions(submitter_kind, submitter_id, result_name);
+                """)
+        }
         return migrator
     }
 }

@@ -125,7 +125,7 @@ struct SnifferTests {
     }
 
     @Test("empty and binary files are refused", arguments: [
-        ([UInt8](), ErrorCode.fileEmpty), (Array("  \n\n".utf8), .fileEmpty), ([0x50, 0x4B, 0x03, 0x04, 0x00, 0x00], .fileBinary),
+        ([UInt8](), ErrorCode.fileEmpty), (Array("  \n\n".utf8), .fileEmpty), ([0x7F, 0x45, 0x4C, 0x46, 0x02, 0x00], .fileBinary),
     ])
     func refused(_ bytes: [UInt8], _ code: ErrorCode) {
         #expect { try FormatSniffer.detect(sample: bytes, fileName: "x.csv") } throws: { ($0 as? ReadError)?.content?.code == code }

@@ -208,7 +208,8 @@ struct BadInputTests {
     func hostile() throws {
         let world = try SampleWorld()
         try drop(world, "90-empty.csv", [])
-        try drop(world, "91-binary.csv", [0x50, 0x4B, 0x03, 0x04, 0, 0, 1, 2])
+        try drop(world, "91-binary.csv", [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x00, 1, 2])
+        try drop(world, "98-zip.csv", [0x50, 0x4B, 0x03, 0x04, 0, 0, 1, 2])
         let utf16 = "TRN,Date of birth,Number of terms\r\n3000001,1990-01-01,2\r\n".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
         try drop(world, "92-utf16.csv", [0xFF, 0xFE] + utf16)
         try drop(world, "97-billion-laughs.xml", Array("<!DOCTYPE l [<!ENTITY l \"l\"><!ENTITY l2 \"&l;&l;\">]><submission kind=\"claims\"><record><trn>&l2;</trn></record></submission>".utf8))
@@ -220,6 +221,8 @@ struct BadInputTests {
         #expect(summary.files.filter { $0.outcome == .processed }.count == 17)
         #expect(try result(world, "90-empty.results.csv").hasPrefix("Status,Errors\r\nrefused,file.empty: "))
         #expect(try result(world, "91-binary.results.csv").hasPrefix("Status,Errors\r\nrefused,\"file.binary: "))
+        // A zip archive is taken for a workbook, and refused as one that cannot be read.
+        #expect(try result(world, "98-zip.results.csv").hasPrefix("Status,Errors\r\nrefused,\"xlsx.invalid: The file is a zip archive that cannot be read."))
         // UTF-16 is read: the row is validated (its date of birth does not match TRS).
         #expect(try result(world, "92-utf16.results.csv") == "TRN,Date of birth,Number of terms,Status,Errors,Warnings,Extension ID\r\n3000001,,2,rejected,trs.mismatch: The date of birth does not match the Teaching Record System record for TRN 3000001. Check both the TRN and the date of birth.,,\r\n")
         #expect(try result(world, "97-billion-laughs.results.csv").contains("refused,\"xml.doctype-not-allowed: "))
@@ -232,7 +235,7 @@ struct BadInputTests {
         #expect(!latin1.contains("Ren"))
         // A header-only file is refused as empty, as DfE's own upload does.
         #expect(try result(world, "94-header-only.results.csv").hasPrefix("Status,Errors\r\nrefused,\"file.empty: The file has a header row but no rows"))
-        for name in ["90-empty.csv", "91-binary.csv", "93-bad.json", "94-header-only.csv", "95-latin1.csv", "96-kind.json", "97-billion-laughs.xml"] {
+        for name in ["90-empty.csv", "91-binary.csv", "93-bad.json", "94-header-only.csv", "95-latin1.csv", "96-kind.json", "97-billion-laughs.xml", "98-zip.csv"] {
             #expect(FileManager.default.fileExists(atPath: world.root.quarantine + "/appropriate-bodies/AB001/" + name), "\(name)")
         }
     }
