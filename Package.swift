@@ -46,7 +46,7 @@ let package = Package(
         ]),
         // Seeded generator of realistic inboxes and the release-build timing command.
         .executableTarget(name: "Bench", dependencies: [
-            "Domain", "Parsers", "Pipeline", "Store",
+            "Domain", "Parsers", "Pipeline", "Store", "TestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/Bench"),

@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import Pipeline
 import Store
+import TestSupport
 
 /// The random-kill soak: `ect-batch run` killed (SIGKILL) at random moments of a
 /// realistic night, once or several times, then run to the end; each trial must end with
@@ -130,17 +131,7 @@ struct Soak {
             return nil
         }
 
-        static func files(under folder: String) -> [String: Data] {
-            var files: [String: Data] = [:]
-            guard let walker = FileManager.default.enumerator(atPath: folder) else { return [:] }
-            for case let relative as String in walker {
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue {
-                    files[relative] = FileManager.default.contents(atPath: folder + "/" + relative)
-                }
-            }
-            return files
-        }
+        static func files(under folder: String) -> [String: Data] { Folder.files(under: folder) }
     }
 }
 

@@ -92,6 +92,17 @@ public final class ByteStream {
         return Array(buffer[position..<min(end, position + count)])
     }
 
+    /// Every byte left, in memory (for the few readers that must hold a whole file).
+    public func readAll() throws(ReadError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        while true {
+            let chunk = try prefix(1 << 16)
+            if chunk.isEmpty { return bytes }
+            bytes += chunk
+            skip(chunk.count)
+        }
+    }
+
     /// Skips `count` bytes of what `prefix` returned.
     public func skip(_ count: Int) {
         position = min(end, position + count)

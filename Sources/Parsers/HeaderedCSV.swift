@@ -23,14 +23,7 @@ public final class HeaderedCSV {
         isWindows1252 = try XMLConverter.firstInvalidUTF8Line(stream) != nil
         stream = try ByteStream(path: path)
         if isWindows1252 {
-            var bytes: [UInt8] = []
-            while true {
-                let chunk = try stream.prefix(1 << 16)
-                if chunk.isEmpty { break }
-                bytes += chunk
-                stream.skip(chunk.count)
-            }
-            stream = ByteStream(bytes: Windows1252.utf8(from: bytes))
+            stream = ByteStream(bytes: Windows1252.utf8(from: try stream.readAll()))
         }
         if try stream.prefix(3) == [0xEF, 0xBB, 0xBF] { stream.skip(3) }
         tokenizer = CSVTokenizer(stream: stream)

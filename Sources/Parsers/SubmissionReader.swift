@@ -98,13 +98,7 @@ public final class SubmissionReader {
     private func nextSheetLine() throws(ReadError) -> ([String], Int)? {
         var line: [UInt8] = []
         while true {
-            line.removeAll(keepingCapacity: true)
-            var ended = false
-            while true {
-                guard let byte = try stream.next() else { ended = true; break }
-                if byte == UInt8(ascii: "\n") { break }
-                line.append(byte)
-            }
+            let ended = try nextLine(&line, number: sheetRow + 1)
             if ended && line.isEmpty { return nil }
             sheetRow += 1
             guard !line.isEmpty else { continue }
@@ -189,13 +183,7 @@ public final class SubmissionReader {
             input = InputStream(fileAtPath: path)
             bytes = { () throws(ReadError) in try ByteStream(path: path) }
         } else {
-            var all: [UInt8] = []
-            while true {
-                let chunk = try stream.prefix(1 << 16)
-                if chunk.isEmpty { break }
-                all += chunk
-                stream.skip(chunk.count)
-            }
+            let all = try stream.readAll()
             input = InputStream(data: Data(all))
             bytes = { ByteStream(bytes: all) }
         }
@@ -350,22 +338,27 @@ public final class SubmissionReader {
 
     // MARK: NDJSON
 
+    /// Reads the next line (without its line feed) into `line`; true when the data ended
+    /// instead of a line feed. `number` is the line's, for the problems it may have.
+    private func nextLine(_ line: inout [UInt8], number: Int) throws(ReadError) -> Bool {
+        line.removeAll(keepingCapacity: true)
+        while true {
+            guard let byte = try stream.next() else { return true }
+            if byte == UInt8(ascii: "\n") { return false }
+            if byte == 0 {
+                throw ReadError.content(ParseError(.fileBinary, "The file contains binary data (a NUL byte). Upload the submission as text.", line: number))
+            }
+            line.append(byte)
+            if line.count > CSVTokenizer.maximumRecordBytes {
+                throw ReadError.content(ParseError(.lineTooLong, "A line is longer than \(CSVTokenizer.maximumRecordBytes / 1024) KB.", line: number))
+            }
+        }
+    }
+
     private func nextNDJSON() throws(ReadError) -> SourceRow? {
         var line: [UInt8] = []
         while true {
-            line.removeAll(keepingCapacity: true)
-            var ended = false
-            while true {
-                guard let byte = try stream.next() else { ended = true; break }
-                if byte == UInt8(ascii: "\n") { break }
-                if byte == 0 {
-                    throw ReadError.content(ParseError(.fileBinary, "The file contains binary data (a NUL byte). Upload the submission as text.", line: ndjsonLine + 1))
-                }
-                line.append(byte)
-                if line.count > CSVTokenizer.maximumRecordBytes {
-                    throw ReadError.content(ParseError(.lineTooLong, "A line is longer than \(CSVTokenizer.maximumRecordBytes / 1024) KB.", line: ndjsonLine + 1))
-                }
-            }
+            let ended = try nextLine(&line, number: ndjsonLine + 1)
             ndjsonLine += 1
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
                 if ended { return nil }

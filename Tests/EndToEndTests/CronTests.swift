@@ -8,18 +8,10 @@ struct CronTests {
     static let wrapper = Executable.packageRoot + "/cron/ect-batch-nightly"
 
     func runWrapper(_ environment: [String: String]) throws -> (status: Int32, stdout: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Self.wrapper]
-        process.environment = ["PATH": "/usr/bin:/bin", "ECT_BATCH_CONFIG": "/nonexistent", "ECT_BATCH_BIN": Executable.path]
-            .merging(environment) { $1 }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try Command.run("/bin/bash", [Self.wrapper], environment: [
+            "PATH": "/usr/bin:/bin", "ECT_BATCH_CONFIG": "/nonexistent", "ECT_BATCH_BIN": Executable.path,
+        ].merging(environment) { $1 })
+        return (result.status, result.output)
     }
 
     @Test("a good night prints nothing, logs to a dated file and prunes old files")

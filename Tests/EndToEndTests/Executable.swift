@@ -62,17 +62,7 @@ enum Executable {
     }
 
     /// Every file under `folder` (relative path to bytes), hidden ones included.
-    static func files(under folder: String) -> [String: Data] {
-        var files: [String: Data] = [:]
-        guard let walker = FileManager.default.enumerator(atPath: folder) else { return [:] }
-        for case let relative as String in walker {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue {
-                files[relative] = FileManager.default.contents(atPath: folder + "/" + relative)
-            }
-        }
-        return files
-    }
+    static func files(under folder: String) -> [String: Data] { Folder.files(under: folder) }
 
     /// The store's rows that do not depend on when things ran.
     static func storeDump(_ root: String) throws -> String {

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import TestSupport
 
 /// Causing real faults for the executable: another user's permissions, resource limits,
 /// a small file system.
@@ -38,20 +39,11 @@ enum Fault {
     /// Runs a command, which must succeed.
     @discardableResult
     static func shell(_ arguments: String...) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw NSError(domain: "Fault", code: Int(process.terminationStatus), userInfo: [NSLocalizedDescriptionKey: "\(arguments): \(text)"])
+        let (status, output) = try Command.run("/usr/bin/env", arguments)
+        guard status == 0 else {
+            throw NSError(domain: "Fault", code: Int(status), userInfo: [NSLocalizedDescriptionKey: "\(arguments): \(output)"])
         }
-        return text
+        return output
     }
 
     /// Mounts a `size` tmpfs at `folder`; `nil` when this machine does not let the tests

@@ -54,15 +54,7 @@ struct SampleWorld {
     }
 
     /// Every file under `folder`, relative path to bytes.
-    func files(under folder: String) throws -> [String: Data] {
-        var files: [String: Data] = [:]
-        guard let paths = FileManager.default.enumerator(atPath: folder) else { return [:] }
-        for case let relative as String in paths {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue { files[relative] = FileManager.default.contents(atPath: folder + "/" + relative) }
-        }
-        return files
-    }
+    func files(under folder: String) throws -> [String: Data] { Folder.files(under: folder) }
 
     /// The store's contents, without the columns that say when things ran.
     func storeDump() throws -> [[String]] {

@@ -16,3 +16,39 @@ public enum Scratch {
         root + "/" + prefix + "-" + UUID().uuidString
     }
 }
+
+/// Runs a program to its end, for tests.
+public enum Command {
+    /// Runs `executable` with `arguments` (and `environment`, when given, instead of this
+    /// process's); its exit status and what it printed on stdout and stderr together.
+    @discardableResult
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// What a folder holds.
+public enum Folder {
+    /// Every file under `folder`, hidden ones included: relative path to bytes.
+    public static func files(under folder: String) -> [String: Data] {
+        var files: [String: Data] = [:]
+        guard let walker = FileManager.default.enumerator(atPath: folder) else { return [:] }
+        for case let relative as String in walker {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[relative] = FileManager.default.contents(atPath: folder + "/" + relative)
+            }
+        }
+        return files
+    }
+}
