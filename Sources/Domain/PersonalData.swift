@@ -7,12 +7,19 @@ public enum PersonalData {
     public static func mightBe(_ text: some StringProtocol) -> Bool {
         // Every date and NINO shape has at least four digits: most cells stop here, with
         // no copy (the archive asks this of every cell it keeps).
-        var digits = 0
-        for byte in text.utf8 where isDigit(byte) {
-            digits += 1
-            if digits == 4 { break }
+        var digits = 0, others = 0
+        var century: (UInt8, UInt8) = (0, 0)
+        for byte in text.utf8 {
+            if isDigit(byte) {
+                if digits == 0 { century.0 = byte } else if digits == 1 { century.1 = byte }
+                digits += 1
+            } else {
+                others += 1
+            }
         }
-        guard digits == 4 else { return false }
+        guard digits >= 4 else { return false }
+        // Digits alone (a TRN, a URN): a date only as eight digits starting 19 or 20.
+        if others == 0 { return digits == 8 && (century == (0x31, 0x39) || century == (0x32, 0x30)) }
         let bytes = Array(text.utf8)
         return containsDate(bytes) || containsNINO(bytes)
     }
