@@ -20,7 +20,7 @@ public enum PersonalData {
         guard digits >= 4 else { return false }
         // Digits alone (a TRN, a URN): a date only as eight digits starting 19 or 20.
         if others == 0 { return digits == 8 && (century == (0x31, 0x39) || century == (0x32, 0x30)) }
-        let bytes = Array(text.utf8)
+        let bytes = String(text).utf8
         return containsDate(bytes) || containsNINO(bytes)
     }
 
@@ -44,54 +44,53 @@ public enum PersonalData {
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
     private static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
 
-    /// Three runs of digits joined by `-`, `/`, `.` or a space, or eight digits starting
-    /// 19 or 20.
-    private static func containsDate(_ bytes: [UInt8]) -> Bool {
-        var runs: [Int] = []
+    /// Three runs of digits (day, month, year in some order) joined by `-`, `/`, `.` or
+    /// a space, or eight digits starting 19 or 20.
+    private static func containsDate(_ bytes: String.UTF8View) -> Bool {
+        // The last three runs' lengths, newest last; 0 for none.
+        var runs = (0, 0, 0)
         var run = 0
-        var lastSeparatorOK = true
+        var runStart: (UInt8, UInt8) = (0, 0)
+        var joined = true  // whether the runs so far were joined by separators
+        func shaped() -> Bool {
+            let all = [runs.0, runs.1, runs.2]
+            return all.allSatisfy { $0 >= 1 && $0 <= 4 } && all.contains { $0 == 4 || $0 == 2 } && runs.1 <= 2
+        }
         for byte in bytes {
             if isDigit(byte) {
+                if run == 0 { runStart.0 = byte } else if run == 1 { runStart.1 = byte }
                 run += 1
+                if run == 8, runStart == (0x31, 0x39) || runStart == (0x32, 0x30) { return true }
                 continue
             }
             if run > 0 {
-                runs.append(run)
-                if runs.count >= 3, lastSeparatorOK, shaped(runs.suffix(3)) { return true }
+                runs = joined ? (runs.1, runs.2, run) : (0, 0, run)
+                if shaped() { return true }
             }
             run = 0
-            let separator = byte == UInt8(ascii: "-") || byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".") || byte == 0x20
-            if !separator { runs.removeAll() }
-            lastSeparatorOK = separator
+            joined = byte == UInt8(ascii: "-") || byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".") || byte == 0x20
+            if !joined { runs = (0, 0, 0) }
         }
-        if run > 0 { runs.append(run) }
-        if runs.count >= 3, shaped(runs.suffix(3)) { return true }
-        // Eight digits in a row: 19980316.
-        var count = 0
-        for (index, byte) in bytes.enumerated() {
-            count = isDigit(byte) ? count + 1 : 0
-            if count == 8 {
-                let start = index - 7
-                let century = (bytes[start], bytes[start + 1])
-                if century == (0x31, 0x39) || century == (0x32, 0x30) { return true }
-            }
+        if run > 0 {
+            runs = joined ? (runs.1, runs.2, run) : (0, 0, run)
+            return shaped()
         }
         return false
     }
 
-    /// Runs of digits a date is made of: day, month, year in some order.
-    private static func shaped(_ runs: ArraySlice<Int>) -> Bool {
-        let r = Array(runs)
-        return r.allSatisfy { $0 >= 1 && $0 <= 4 } && r.contains { $0 == 4 || $0 == 2 } && r[1] <= 2
-    }
-
-    /// Two letters then six digits (spaces allowed between them).
-    private static func containsNINO(_ bytes: [UInt8]) -> Bool {
-        let compact = bytes.filter { $0 != 0x20 }
-        guard compact.count >= 8 else { return false }
-        for start in 0...(compact.count - 8) {
-            if isLetter(compact[start]), isLetter(compact[start + 1]), compact[(start + 2)..<(start + 8)].allSatisfy(isDigit) {
-                return true
+    /// Two letters then six digits, spaces allowed between them.
+    private static func containsNINO(_ bytes: String.UTF8View) -> Bool {
+        var letters = 0, digits = 0
+        for byte in bytes where byte != 0x20 {
+            if isLetter(byte) {
+                letters = digits > 0 ? 1 : min(letters + 1, 2)
+                digits = 0
+            } else if isDigit(byte), letters == 2 {
+                digits += 1
+                if digits == 6 { return true }
+            } else {
+                letters = 0
+                digits = 0
             }
         }
         return false

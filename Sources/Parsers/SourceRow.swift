@@ -60,16 +60,19 @@ public struct SourceRow: Hashable, Sendable {
     /// could hold a date of birth or NI number is blanked — under a name we do not know
     /// that says so ("NI number", `dateOfBirth`), or shaped like one outside the event
     /// date columns (a date of birth typed in the TRN column).
-    public var withoutAnyPersonalData: SourceRow {
-        let unknownPersonal = { (cell: SourceCell) -> Bool in
-            if cell.field == nil, PersonalData.isPersonalHeader(cell.key) { return true }
+    /// `personalHeader` tells a column name we do not know that says it is personal
+    /// (`PersonalData.isPersonalHeader`, or a writer's cache of it).
+    public func withoutAnyPersonalData(personalHeader: (String) -> Bool = PersonalData.isPersonalHeader) -> SourceRow {
+        func personal(_ cell: SourceCell) -> Bool {
+            if cell.field?.isPersonal == true { return true }
+            if cell.field == nil, personalHeader(cell.key) { return true }
             guard cell.field?.isEventDate != true, let text = cell.value.text else { return false }
             return PersonalData.mightBe(text)
         }
-        guard cells.contains(where: { $0.field?.isPersonal == true || unknownPersonal($0) }) else { return self }
-        return SourceRow(number: number, cells: cells.map { cell in
-            guard cell.field?.isPersonal == true || unknownPersonal(cell) else { return cell }
-            return SourceCell(key: cell.key, value: .string(""), field: cell.field)
+        let blanked = cells.map(personal)
+        guard blanked.contains(true) else { return self }
+        return SourceRow(number: number, cells: zip(cells, blanked).map { cell, blank in
+            blank ? SourceCell(key: cell.key, value: .string(""), field: cell.field) : cell
         }, problem: problem)
     }
 }

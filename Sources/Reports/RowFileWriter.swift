@@ -47,6 +47,16 @@ public final class RowFileWriter {
     private var appendsReturnedColumn = false
     private let returned: Field?
     private var wroteRecord = false
+    /// Column names already told personal or not (see `SourceRow.withoutAnyPersonalData`).
+    private var personalHeaders: [String: Bool] = [:]
+
+    private func isPersonalHeader(_ name: String) -> Bool {
+        if let known = personalHeaders[name] { return known }
+        let personal = PersonalData.isPersonalHeader(name)
+        personalHeaders[name] = personal
+        return personal
+    }
+
     /// A workbook result's writer.
     private var workbook: WorkbookWriter?
     /// For a workbook: the columns whose cells are dates, written as dates.
@@ -98,7 +108,7 @@ public final class RowFileWriter {
     public func write(_ source: SourceRow, _ outcome: RowOutcome?) throws(SystemError) {
         // The archive keeps nothing that could be personal; a result goes back to its
         // sender, with the columns we know to be personal blanked.
-        let row = mode == .archive ? source.withoutAnyPersonalData : source.withoutPersonalData
+        let row = mode == .archive ? source.withoutAnyPersonalData(personalHeader: isPersonalHeader) : source.withoutPersonalData
         switch format {
         case .xlsx:
             var texts = row.cells.map { $0.value.text ?? "" }

@@ -62,7 +62,9 @@ struct PersonalDataTests {
     @Test("what could be a date of birth or NINO is told by its shape",
           arguments: [("1998-03-16", true), ("16/03/1998", true), ("16.3.98", true), ("19980316", true), ("AB123456C", true),
                       ("ab 12 34 56 c", true), ("3000001", false), ("school-led", false), ("2.5", false), ("Provider led", false),
-                      ("12 345 67", false), ("Number of terms", false)])
+                      ("12 345 67", false), ("Number of terms", false),
+                      ("DOB19980316", true), ("t.1998-03-16@x.org", true), ("AB12345", false), ("ABC123456D", true),
+                      ("jo.smith42@school.example", false), ("1-2", false), ("2026 09", false)])
     func shapes(_ text: String, _ personal: Bool) {
         #expect(PersonalData.mightBe(text) == personal)
     }
