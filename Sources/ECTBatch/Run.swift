@@ -61,13 +61,8 @@ struct Run: ParsableCommand {
         for fault in summary.faults {
             logger.critical("\(fault)")
         }
-        let reissued = summary.files.filter { $0.outcome == .reissued }.count
-        let refused = summary.files.filter { if case .refused = $0.outcome { true } else { false } }.count
-        let quarantined = summary.files.filter { if case .quarantined = $0.outcome { true } else { false } }.count
         print("""
-            Run \(summary.runID) (as of \(asOf.iso)): \(summary.files.count) files, \
-            \(summary.accepted) rows accepted, \(summary.rejected) rejected; \
-            \(refused) files refused, \(quarantined) quarantined, \(reissued) re-issued.
+            Run \(summary.runID) (as of \(asOf.iso)): \(summary.counts.line).
             Results: \(common.dataRoot.outbox)/  Reports: \(common.dataRoot.reports)/runs/\(summary.runID)/ and \(common.dataRoot.reports)/latest/
             """)
         if summary.exitCode != 0 {

@@ -58,8 +58,27 @@ public struct BatchRun {
         /// Where the time went.
         public var timings = StageTimings()
 
-        public var accepted: Int { files.reduce(0) { $0 + $1.accepted } }
-        public var rejected: Int { files.reduce(0) { $0 + $1.rejected } }
+        /// The run's counts: the one source for stdout, the log, the store and the report.
+        public var counts: RunCounts {
+            var counts = RunCounts()
+            for file in files {
+                switch file.outcome {
+                case .processed:
+                    counts.processed += 1
+                    counts.accepted += file.accepted
+                    counts.rejected += file.rejected
+                case .reissued: counts.reissued += 1
+                case .refused: counts.refused += 1
+                case .quarantined: counts.quarantined += 1
+                }
+            }
+            counts.waiting = waiting.count
+            return counts
+        }
+
+        /// Rows accepted and rejected in the files processed (see `RunCounts`).
+        public var accepted: Int { counts.accepted }
+        public var rejected: Int { counts.rejected }
         /// The exit code the run calls for: 0, or the first fault's.
         public var exitCode: Int32 { faults.first?.error.exitCode ?? 0 }
     }
@@ -192,7 +211,7 @@ public struct BatchRun {
         do {
             try store.write {
                 try $0.finishRun(id: options.runID, finishedAt: Timestamp.now(), failed: !summary.faults.isEmpty,
-                                 durationMilliseconds: summary.milliseconds)
+                                 durationMilliseconds: summary.milliseconds, counts: summary.counts)
             }
             try store.checkpoint()
         } catch {
@@ -230,7 +249,7 @@ public struct BatchRun {
         }
         timings.merge(processor.timings)
         summary.timings = timings
-        logger.info("run \(options.runID): \(summary.files.count) files, \(summary.accepted) rows accepted, \(summary.rejected) rejected, \(summary.milliseconds) ms")
+        logger.info("run \(options.runID): \(summary.counts.line), \(summary.milliseconds) ms")
         return summary
     }
 

@@ -1,4 +1,5 @@
 import Domain
+import Store
 
 /// What happened to one inbox file.
 public struct FileReport: Sendable {
@@ -30,4 +31,12 @@ public struct FileReport: Sendable {
     }
 
     public var rows: Int { accepted + rejected }
+}
+
+extension RunCounts {
+    /// `20 files (16 processed, 3 refused, 1 quarantined, 0 re-issued); 52 rows accepted, 89 rejected`.
+    public var line: String {
+        "\(files) files (\(processed) processed, \(refused) refused, \(quarantined) quarantined, \(reissued) re-issued); "
+            + "\(accepted) rows accepted, \(rejected) rejected" + (waiting > 0 ? "; \(waiting) files waiting" : "")
+    }
 }

@@ -40,17 +40,30 @@ public struct ReportBuilder {
         try store.read { tx in
             let run = try tx.run(runID)
             let groups = try tx.submissions(ofRun: runID)
-            let rows = groups.reduce(0) { $0 + $1.rows }, rejected = groups.reduce(0) { $0 + $1.rejected }
+            // The run's own counts (the ones it printed); a run from before runs kept them
+            // is counted from its submissions.
+            let counts = run?.counts ?? {
+                var counts = RunCounts()
+                counts.processed = groups.reduce(0) { $0 + $1.files - $1.refused }
+                counts.refused = groups.reduce(0) { $0 + $1.refused }
+                counts.rejected = groups.reduce(0) { $0 + $1.rejected }
+                counts.accepted = groups.reduce(0) { $0 + $1.rows } - counts.rejected
+                return counts
+            }()
             let seconds = Double(run?.milliseconds ?? 0) / 1000
             var report = Report(title: "ECTBatch run \(runID)", subtitle: "Run as of \(run?.asOf ?? "?")")
             report.headlines = [
-                .init("files", "files", .count(groups.reduce(0) { $0 + $1.files })),
-                .init("rows", "rows", .count(rows)),
-                .init("accepted", "rows accepted", .count(rows - rejected)),
-                .init("rejected", "rows rejected", .count(rejected)),
+                .init("files", "files", .count(counts.files)),
+                .init("processed", "files processed", .count(counts.processed)),
+                .init("refused", "files refused", .count(counts.refused)),
+                .init("quarantined", "files quarantined", .count(counts.quarantined)),
+                .init("reissued", "files re-issued", .count(counts.reissued)),
+                .init("rows", "rows", .count(counts.rows)),
+                .init("accepted", "rows accepted", .count(counts.accepted)),
+                .init("rejected", "rows rejected", .count(counts.rejected)),
                 .init("warnings", "rows with warnings", .count(groups.reduce(0) { $0 + $1.warnings })),
                 .init("seconds", "seconds", .number(seconds, decimals: 2)),
-                .init("rowsPerSecond", "rows a second", .number(seconds > 0 ? Double(rows) / seconds : 0, decimals: 0)),
+                .init("rowsPerSecond", "rows a second", .number(seconds > 0 ? Double(counts.rows) / seconds : 0, decimals: 0)),
             ]
             report.sections.append(filesAndRows(groups, firstColumn: "Submitter kind", id: "files-and-rows",
                                                 question: "How many files and rows of each kind came in, and how many rows were rejected?"))
@@ -135,6 +148,7 @@ public struct ReportBuilder {
 
     func runsSection(_ runs: ArraySlice<Statistics.Run>, _ tx: StoreTransaction) -> Report.Section {
         let figures = runs.map { run -> (Statistics.Run, Int, Int) in
+            if let counts = run.counts { return (run, counts.accepted, counts.rejected) }
             let groups = (try? tx.submissions(ofRun: run.id)) ?? []
             return (run, groups.reduce(0) { $0 + $1.rows - $1.rejected }, groups.reduce(0) { $0 + $1.rejected })
         }

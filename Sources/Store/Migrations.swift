@@ -250,6 +250,19 @@ enum Migrations {
                 CREATE INDEX submissions_by_result_name ON submissions(submitter_kind, submitter_id, result_name);
                 """)
         }
+        // A run's own counts, as the run made them: stdout, the log, the run report and
+        // summary.json all read these.
+        migrator.registerMigration("v7-run-counts") { db in
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN files_processed INTEGER;
+                ALTER TABLE runs ADD COLUMN files_refused INTEGER;
+                ALTER TABLE runs ADD COLUMN files_quarantined INTEGER;
+                ALTER TABLE runs ADD COLUMN files_reissued INTEGER;
+                ALTER TABLE runs ADD COLUMN files_waiting INTEGER;
+                ALTER TABLE runs ADD COLUMN rows_accepted INTEGER;
+                ALTER TABLE runs ADD COLUMN rows_rejected INTEGER;
+                """)
+        }
         return migrator
     }
 }

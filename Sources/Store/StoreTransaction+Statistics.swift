@@ -43,6 +43,8 @@ public enum Statistics {
         public let id: String
         public let asOf: String
         public let milliseconds: Int?
+        /// As the run counted them; `nil` for a run from before runs kept their counts.
+        public var counts: RunCounts?
     }
 }
 
@@ -122,15 +124,32 @@ extension StoreTransaction {
     }
 
     public func run(_ id: String) throws -> Statistics.Run? {
-        try Row.fetchOne(db, sql: "SELECT id, as_of, duration_ms FROM runs WHERE id = ?", arguments: [id]).map {
-            Statistics.Run(id: $0[0], asOf: $0[1], milliseconds: $0[2])
-        }
+        try Row.fetchOne(db, sql: "SELECT \(Self.runColumns) FROM runs WHERE id = ?", arguments: [id]).map(Self.run)
     }
 
     public func runs() throws -> [Statistics.Run] {
-        try Row.fetchAll(db, sql: "SELECT id, as_of, duration_ms FROM runs ORDER BY id").map {
-            Statistics.Run(id: $0[0], asOf: $0[1], milliseconds: $0[2])
+        try Row.fetchAll(db, sql: "SELECT \(Self.runColumns) FROM runs ORDER BY id").map(Self.run)
+    }
+
+    private static let runColumns = """
+        id, as_of, duration_ms, files_processed, files_refused, files_quarantined, files_reissued, files_waiting,
+        rows_accepted, rows_rejected
+        """
+
+    private static func run(_ row: Row) -> Statistics.Run {
+        var counts: RunCounts?
+        if let processed = row[3] as Int? {
+            var kept = RunCounts()
+            kept.processed = processed
+            kept.refused = row[4] ?? 0
+            kept.quarantined = row[5] ?? 0
+            kept.reissued = row[6] ?? 0
+            kept.waiting = row[7] ?? 0
+            kept.accepted = row[8] ?? 0
+            kept.rejected = row[9] ?? 0
+            counts = kept
         }
+        return Statistics.Run(id: row[0], asOf: row[1], milliseconds: row[2], counts: counts)
     }
 
     /// Days from each ECT's first school start to their first claim by an appropriate body.

@@ -208,8 +208,38 @@ extension StoreTransaction {
                        arguments: [id, asOf.iso, startedAt])
     }
 
-    public func finishRun(id: String, finishedAt: String, failed: Bool, durationMilliseconds: Int) throws {
-        try db.execute(sql: "UPDATE runs SET finished_at = ?, status = ?, duration_ms = ? WHERE id = ?",
-                       arguments: [finishedAt, failed ? "failed" : "finished", durationMilliseconds, id])
+    public func finishRun(id: String, finishedAt: String, failed: Bool, durationMilliseconds: Int, counts: RunCounts) throws {
+        try db.execute(sql: """
+            UPDATE runs SET finished_at = ?, status = ?, duration_ms = ?, files_processed = ?, files_refused = ?,
+              files_quarantined = ?, files_reissued = ?, files_waiting = ?, rows_accepted = ?, rows_rejected = ?
+            WHERE id = ?
+            """, arguments: [finishedAt, failed ? "failed" : "finished", durationMilliseconds, counts.processed,
+                             counts.refused, counts.quarantined, counts.reissued, counts.waiting, counts.accepted,
+                             counts.rejected, id])
     }
+}
+
+/// What a run did, counted once: the run prints these, logs them and keeps them, and its
+/// report reads them back.
+public struct RunCounts: Hashable, Sendable {
+    /// Files validated and applied.
+    public var processed = 0
+    /// Files refused whole (with a result; quarantined).
+    public var refused = 0
+    /// Files from submitters the reference data does not know (quarantined, no result).
+    public var quarantined = 0
+    /// Files processed before, whose result was written again.
+    public var reissued = 0
+    /// Files left in the inbox by a fault of ours.
+    public var waiting = 0
+    /// Rows of processed files: a refused file counts as a file, not as rows; a re-issued
+    /// one was counted when it was processed.
+    public var accepted = 0
+    public var rejected = 0
+
+    public init() {}
+
+    /// Every file the run dealt with (not those left waiting).
+    public var files: Int { processed + refused + quarantined + reissued }
+    public var rows: Int { accepted + rejected }
 }

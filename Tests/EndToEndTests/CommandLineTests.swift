@@ -65,12 +65,35 @@ struct CommandLineTests {
         #expect(rows == [["100001", "St Zoë’s – École"], ["20001", "Sure Start Centre"]])
     }
 
+    @Test("stdout, the log, the store and the run report's summary.json give the same counts, re-issued files and all")
+    func oneSourceOfCounts() throws {
+        let root = try Executable.sampleRoot()
+        #expect(try Executable.run(["run", "--root", root, "--as-of", "2026-11-20"]).status == 0)
+        // The same bytes again (re-issued) and a new unknown submitter's file (quarantined).
+        try FileManager.default.copyItem(atPath: Executable.packageRoot + "/samples/inbox/appropriate-bodies/AB001/01-claims.csv",
+                                        toPath: root + "/inbox/appropriate-bodies/AB001/01-claims.csv")
+        try FileManager.default.createDirectory(atPath: root + "/inbox/appropriate-bodies/AB998", withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: root + "/inbox/appropriate-bodies/AB998/a.csv"))
+        let second = try Executable.run(["run", "--root", root, "--as-of", "2026-11-20"])
+        let line = "2 files (0 processed, 0 refused, 1 quarantined, 1 re-issued); 0 rows accepted, 0 rejected"
+        #expect(second.stdout.contains(line), "\(second.stdout)")
+        #expect(second.stderr.contains(line))
+        let runs = try FileManager.default.contentsOfDirectory(atPath: root + "/reports/runs").sorted()
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: root + "/reports/runs/" + runs.last! + "/summary.json"))) as! [String: Any]
+        let headlines = summary["headlines"] as! [String: Any]
+        #expect(headlines["files"] as? Int == 2 && headlines["reissued"] as? Int == 1 && headlines["quarantined"] as? Int == 1)
+        #expect(headlines["accepted"] as? Int == 0 && headlines["rejected"] as? Int == 0)
+        let store = try Store(path: root + "/ect.sqlite")
+        let kept = try store.read { try $0.rows("SELECT files_reissued, files_quarantined, rows_accepted FROM runs ORDER BY id") }
+        #expect(kept == [["0", "1", "52"], ["1", "1", "0"]])
+    }
+
     @Test("the sample run exits 0, reports its counts on stdout and logs each file on stderr")
     func sampleRun() throws {
         let root = try Executable.sampleRoot()
         let result = try Executable.run(["run", "--root", root, "--as-of", "2026-11-20"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("20 files, 52 rows accepted, 91 rejected; 3 files refused, 1 quarantined, 0 re-issued"))
+        #expect(result.stdout.contains("20 files (16 processed, 3 refused, 1 quarantined, 0 re-issued); 52 rows accepted, 89 rejected"))
         #expect(result.stderr.contains("AB001/01-claims.csv: claims, 47 rows, 22 accepted, 25 rejected"))
         #expect(FileManager.default.fileExists(atPath: root + "/outbox/appropriate-bodies/AB001/01-claims.results.csv"))
         let quiet = try Executable.run(["run", "--root", root, "--as-of", "2026-11-20", "--quiet"])

@@ -31,7 +31,7 @@ struct CronTests {
         let logs = try FileManager.default.contentsOfDirectory(atPath: root + "/logs")
         #expect(logs.count == 1 && logs[0].hasPrefix("ect-batch-") && logs[0].hasSuffix(".log"))
         let log = try String(contentsOfFile: root + "/logs/" + logs[0], encoding: .utf8)
-        #expect(log.contains("20 files, 52 rows accepted"))
+        #expect(log.contains("20 files (16 processed, 3 refused, 1 quarantined, 0 re-issued); 52 rows accepted, 89 rejected"))
         #expect(!FileManager.default.fileExists(atPath: old))
         #expect(!FileManager.default.fileExists(atPath: quarantined))
         #expect(FileManager.default.fileExists(atPath: root + "/quarantine/appropriate-bodies/AB003/02-broken.csv"), "tonight's stays")

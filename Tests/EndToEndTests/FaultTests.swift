@@ -268,7 +268,7 @@ struct FaultTests {
         #expect(!FileManager.default.fileExists(atPath: root + "/tmp"))
         let result = try Executable.run(["run", "--root", root] + Self.asOf)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("0 files refused"))
+        #expect(result.stdout.contains("(1 processed, 0 refused"))
         #expect(FileManager.default.fileExists(atPath: root + "/outbox/appropriate-bodies/AB002/04-extensions.results.csv"))
         #expect(Executable.files(under: root + "/quarantine").isEmpty)
     }
