@@ -28,10 +28,15 @@ public struct ReportBuilder {
         guard lock >= 0 else { throw SystemError.last(.lock, lockPath) }
         defer { close(lock) }
         guard flock(lock, LOCK_EX) == 0 else { throw SystemError.last(.lock, lockPath) }
+        let made = Timestamp.now()
         for run in runs {
-            try ReportWriter.write(try runReport(run).suppressing(below: suppressBelow), to: root.reports + "/runs/" + run)
+            var report = try runReport(run).suppressing(below: suppressBelow)
+            report.made = made
+            try ReportWriter.write(report, to: root.reports + "/runs/" + run)
         }
-        try ReportWriter.write(try programmeReport(from: from, to: to).suppressing(below: suppressBelow), to: root.reports + "/latest")
+        var latest = try programmeReport(from: from, to: to).suppressing(below: suppressBelow)
+        latest.made = made
+        try ReportWriter.write(latest, to: root.reports + "/latest")
     }
 
     // MARK: The run
@@ -67,8 +72,8 @@ public struct ReportBuilder {
             ]
             report.sections.append(filesAndRows(groups, firstColumn: "Submitter kind", id: "files-and-rows",
                                                 question: "How many files and rows of each kind came in, and how many rows were rejected?"))
-            report.sections.append(codes(try tx.rejectionCodes(ofRun: runID), id: "rejection-codes",
-                                         question: "Why were rows rejected? The most frequent codes first; a row can have several."))
+            report.sections.append(codes(try tx.rejectionCodes(ofRun: runID), rejectedRows: counts.rejected, id: "rejection-codes",
+                                         question: "Why were rows rejected? The most frequent codes first; a row can have several, so the shares add up to more than 100%."))
             let refused = try tx.counts("""
                 SELECT refusal_code, count(*) FROM submissions WHERE run_id = ? AND status = 'refused' GROUP BY 1 ORDER BY 2 DESC, 1
                 """, [runID])
@@ -89,8 +94,11 @@ public struct ReportBuilder {
     public func programmeReport(from: Day?, to: Day?) throws -> Report {
         try store.read { tx in
             let range = [from.map { "from \($0.iso)" }, to.map { "to \($0.iso)" }].compactMap { $0 }.joined(separator: " ")
+            let runs = try tx.runs()
+            let covered = runs.isEmpty ? "no run yet"
+                : "runs as of \(runs.map(\.asOf).min()!) to \(runs.map(\.asOf).max()!)"
             var report = Report(title: "Early career teachers: the programme so far",
-                                subtitle: "Cumulative, from the store" + (range.isEmpty ? "" : "; activity \(range)"))
+                                subtitle: "Cumulative, from the store: \(covered)" + (range.isEmpty ? "" : "; activity \(range)"))
             report.headlines = [
                 .init("ectsRegistered", "ECTs registered at schools", .count(try tx.count("SELECT count(DISTINCT trn) FROM school_registrations WHERE role = 'ect'"))),
                 .init("mentorsRegistered", "mentors registered", .count(try tx.count("SELECT count(DISTINCT trn) FROM school_registrations WHERE role = 'mentor'"))),
@@ -111,8 +119,10 @@ public struct ReportBuilder {
             let months = try tx.submissionsByMonth(from: from, to: to)
             report.sections.append(filesAndRows(months, firstColumn: "Month", id: "rejection-rates",
                                                 question: "What share of rows was rejected, by month and by kind?"))
-            report.sections.append(codes(try tx.rejectionCodes(ofRun: nil), id: "rejection-codes-all",
-                                         question: "Across all runs, why are rows rejected? The most frequent codes first."))
+            report.sections.append(codes(try tx.rejectionCodes(ofRun: nil),
+                                         rejectedRows: try tx.count("SELECT coalesce(sum(rows_rejected), 0) FROM submissions"),
+                                         id: "rejection-codes-all",
+                                         question: "Across all runs, why are rows rejected? The most frequent codes first; a row can have several, so the shares add up to more than 100%."))
             return report
         }
     }
@@ -134,16 +144,16 @@ public struct ReportBuilder {
                                                     "With warnings", "Rejection rate"], rows: rows))
     }
 
-    func codes(_ counts: [Statistics.Count], id: String, question: String) -> Report.Section {
-        let total = counts.reduce(0) { $0 + $1.count }
+    /// Each code's rows, and their share of the rejected rows.
+    func codes(_ counts: [Statistics.Count], rejectedRows: Int, id: String, question: String) -> Report.Section {
         let top = Array(counts.prefix(15))
         return .init(
             title: "Rejection codes", question: question,
             chart: .init(style: .horizontalBars, categoryLabel: "Code", valueLabel: "rows with this code",
                          caption: "The most frequent rejection codes (count of rows).", series: ["rows"],
                          points: top.map { ($0.label, [Double($0.count)]) }),
-            table: .init(id: id, columns: ["Code", "Rows", "Share of rejections"],
-                         rows: counts.map { [.text($0.label), .count($0.count), .percent(Double($0.count) / Double(max(total, 1)))] }))
+            table: .init(id: id, columns: ["Code", "Rows", "Share of rejected rows"],
+                         rows: counts.map { [.text($0.label), .count($0.count), .percent(Double($0.count) / Double(max(rejectedRows, 1)))] }))
     }
 
     func runsSection(_ runs: ArraySlice<Statistics.Run>, _ tx: StoreTransaction) -> Report.Section {

@@ -28,28 +28,34 @@ enum HTMLRenderer {
             </head>
             <body>
             <h1>\(escape(report.title))</h1>
-            <p class="subtitle">\(escape(report.subtitle))</p>
+            <p class="subtitle">\(escape(report.subtitle))\(report.made.map { "<br>Made \(escape($0))" } ?? "")</p>
 
             """
         if !report.headlines.isEmpty {
             html += "<ul class=\"headlines\">\n"
             for headline in report.headlines {
-                html += "<li><span class=\"value\">\(escape(headline.value.text))</span>\(escape(headline.label))</li>\n"
+                html += "<li><span class=\"value\">\(escape(headline.value.shown))</span>\(escape(headline.label))</li>\n"
             }
             html += "</ul>\n"
         }
         for section in report.sections {
             html += "<section id=\"\(escape(section.table.id))\">\n<h2>\(escape(section.title))</h2>\n"
             html += "<p class=\"question\">\(escape(section.question))</p>\n"
-            if let chart = section.chart, !chart.points.isEmpty {
-                html += "<figure>\n\(SVGChart.render(chart))\n<figcaption>\(escape(chart.caption))</figcaption>\n</figure>\n"
+            if let chart = section.chart {
+                if chart.points.contains(where: { $0.values.contains { $0 > 0 } }) {
+                    html += "<figure>\n\(SVGChart.render(chart))\n<figcaption>\(escape(chart.caption))</figcaption>\n</figure>\n"
+                } else if !section.table.rows.isEmpty {
+                    html += "<p class=\"note\">Nothing to chart: every count is zero.</p>\n"
+                }
             }
             html += table(section.table)
             html += "</section>\n"
         }
+        if report.hasSuppressed {
+            html += "<p class=\"note\">Counts marked \"c\" are below the publication threshold and are suppressed.</p>\n"
+        }
         html += """
-            <p class="note">Counts marked "c" are below the publication threshold and are suppressed.
-            This report holds counts only: no names, dates of birth, national insurance numbers, emails or TRNs.</p>
+            <p class="note">This report holds counts only: no names, dates of birth, national insurance numbers, emails or TRNs.\(report.made.map { " Made \(escape($0))." } ?? "")</p>
             </body>
             </html>
 
@@ -75,7 +81,7 @@ enum HTMLRenderer {
         for row in table.rows {
             html += "<tr>"
             for (index, cell) in row.enumerated() {
-                html += "<td\(numeric[index] ? " class=\"n\"" : "")>\(escape(cell.text))</td>"
+                html += "<td\(numeric[index] ? " class=\"n\"" : "")>\(escape(cell.shown))</td>"
             }
             html += "</tr>\n"
         }
@@ -99,7 +105,33 @@ enum HTMLRenderer {
 
 /// Bar and column charts as inline SVG, with labelled axes and a legend for several series.
 enum SVGChart {
-    static let colours = ["#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#b58840"]
+    static let colours = ["#1d70b8", "#f47738", "#4c2c92", "#b58840", "#28a197", "#912b88"]
+
+    /// A series' colour: the same meaning, the same colour on every chart (passed and
+    /// accepted green, failed and rejected red, released grey, claimed and open blue);
+    /// other series take the palette in turn.
+    static func colour(_ series: String, _ index: Int) -> String {
+        let name = series.lowercased()
+        if ["accepted", "passed", "passes", "pass"].contains(name) { return "#00703c" }
+        if ["rejected", "failed", "fails", "fail"].contains(name) { return "#d4351c" }
+        if ["released", "releases", "release"].contains(name) { return "#6f777b" }
+        if ["open", "claims", "claimed"].contains(name) { return "#1d70b8" }
+        return colours[(index + 1) % colours.count]
+    }
+
+    /// A count axis: a whole step of 1, 2 or 5 times a power of ten, and the top tick a
+    /// whole number of steps, so that every tick is a whole count.
+    static func countAxis(_ value: Double) -> (maximum: Double, step: Double) {
+        guard value > 0 else { return (1, 1) }
+        let rough = value / 4
+        var step = 1.0
+        while step * 10 <= rough { step *= 10 }
+        for multiple in [1.0, 2.0, 5.0, 10.0] where step * multiple >= rough {
+            step *= multiple
+            break
+        }
+        return ((value / step).rounded(.up) * step, step)
+    }
 
     static func render(_ chart: Report.Chart) -> String {
         switch chart.style {
@@ -108,16 +140,8 @@ enum SVGChart {
         }
     }
 
-    static func niceMaximum(_ value: Double) -> Double {
-        guard value > 0 else { return 1 }
-        var step = 1.0
-        while step * 10 <= value { step *= 10 }
-        for multiple in [1.0, 2.0, 2.5, 5.0, 10.0] where step * multiple >= value { return step * multiple }
-        return step * 10
-    }
-
     static func label(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : Report.Cell.format(value, 1)
+        value == value.rounded() ? Report.Cell.grouped(Int(value)) : Report.Cell.format(value, 1)
     }
 
     static func bars(_ chart: Report.Chart) -> String {
@@ -126,7 +150,7 @@ enum SVGChart {
         let rowHeight = barHeight * Double(series) + gap
         let top = chart.series.count > 1 ? 30.0 : 10.0
         let height = top + rowHeight * Double(chart.points.count) + 40
-        let maximum = niceMaximum(chart.points.flatMap(\.values).max() ?? 0)
+        let maximum = countAxis(chart.points.flatMap(\.values).max() ?? 0).maximum
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" aria-label=\"\(HTMLRenderer.escape(chart.caption))\">\n"
         svg += legend(chart, x: left)
         for (row, point) in chart.points.enumerated() {
@@ -135,7 +159,7 @@ enum SVGChart {
             for (index, value) in point.values.enumerated() {
                 let length = plot * value / maximum
                 let barY = y + Double(index) * barHeight
-                svg += "<rect x=\"\(Int(left))\" y=\"\(Int(barY))\" width=\"\(Report.Cell.format(length, 1))\" height=\"\(Int(barHeight - 2))\" fill=\"\(colours[index % colours.count])\"/>\n"
+                svg += "<rect x=\"\(Int(left))\" y=\"\(Int(barY))\" width=\"\(Report.Cell.format(length, 1))\" height=\"\(Int(barHeight - 2))\" fill=\"\(colour(chart.series[safe: index] ?? "", index))\"/>\n"
                 svg += "<text x=\"\(Int(left + length + 4))\" y=\"\(Int(barY + barHeight - 5))\">\(label(value))</text>\n"
             }
         }
@@ -149,18 +173,19 @@ enum SVGChart {
 
     static func columns(_ chart: Report.Chart) -> String {
         let series = max(1, chart.series.count)
-        let left = 60.0, plotHeight = 220.0, top = chart.series.count > 1 ? 34.0 : 14.0, labelRoom = 90.0
+        let left = 84.0, plotHeight = 220.0, top = chart.series.count > 1 ? 34.0 : 14.0, labelRoom = 90.0
         let slot = max(28.0, Double(series) * 14.0 + 10)
         let width = max(360.0, left + slot * Double(chart.points.count) + 20)
         let height = top + plotHeight + labelRoom
-        let maximum = niceMaximum(chart.points.flatMap(\.values).max() ?? 0)
+        let (maximum, step) = countAxis(chart.points.flatMap(\.values).max() ?? 0)
+        let ticks = Int((maximum / step).rounded())
         let barWidth = (slot - 8) / Double(series)
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" aria-label=\"\(HTMLRenderer.escape(chart.caption))\">\n"
         svg += legend(chart, x: left)
         let baseY = top + plotHeight
-        for tick in 0...4 {
-            let value = maximum * Double(tick) / 4
-            let y = baseY - plotHeight * Double(tick) / 4
+        for tick in 0...ticks {
+            let value = step * Double(tick)
+            let y = baseY - plotHeight * value / maximum
             svg += "<line x1=\"\(Int(left))\" y1=\"\(Int(y))\" x2=\"\(Int(width - 10))\" y2=\"\(Int(y))\" stroke=\"#dddddd\"/>\n"
             svg += "<text x=\"\(Int(left - 6))\" y=\"\(Int(y + 4))\" text-anchor=\"end\">\(label(value))</text>\n"
         }
@@ -168,7 +193,7 @@ enum SVGChart {
             let x = left + Double(column) * slot + 4
             for (index, value) in point.values.enumerated() {
                 let h = plotHeight * value / maximum
-                svg += "<rect x=\"\(Report.Cell.format(x + Double(index) * barWidth, 1))\" y=\"\(Report.Cell.format(baseY - h, 1))\" width=\"\(Report.Cell.format(barWidth - 1, 1))\" height=\"\(Report.Cell.format(h, 1))\" fill=\"\(colours[index % colours.count])\"><title>\(HTMLRenderer.escape(point.label)): \(label(value))</title></rect>\n"
+                svg += "<rect x=\"\(Report.Cell.format(x + Double(index) * barWidth, 1))\" y=\"\(Report.Cell.format(baseY - h, 1))\" width=\"\(Report.Cell.format(barWidth - 1, 1))\" height=\"\(Report.Cell.format(h, 1))\" fill=\"\(colour(chart.series[safe: index] ?? "", index))\"><title>\(HTMLRenderer.escape(point.label)): \(label(value))</title></rect>\n"
             }
             svg += "<text x=\"\(Int(x + slot / 2 - 4))\" y=\"\(Int(baseY + 14))\" text-anchor=\"end\" transform=\"rotate(-40 \(Int(x + slot / 2 - 4)) \(Int(baseY + 14)))\">\(HTMLRenderer.escape(String(point.label.prefix(16))))</text>\n"
         }
@@ -183,10 +208,14 @@ enum SVGChart {
         var svg = ""
         var offset = x
         for (index, name) in chart.series.enumerated() {
-            svg += "<rect x=\"\(Int(offset))\" y=\"4\" width=\"12\" height=\"12\" fill=\"\(colours[index % colours.count])\"/>"
+            svg += "<rect x=\"\(Int(offset))\" y=\"4\" width=\"12\" height=\"12\" fill=\"\(colour(name, index))\"/>"
             svg += "<text x=\"\(Int(offset + 16))\" y=\"14\">\(HTMLRenderer.escape(name))</text>\n"
             offset += 24 + Double(name.count) * 7
         }
         return svg
     }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

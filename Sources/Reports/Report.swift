@@ -8,6 +8,8 @@ public struct Report: Sendable {
     /// Headline figures, shown first and written to `summary.json`.
     public var headlines: [Headline]
     public var sections: [Section]
+    /// When the report was made (UTC), shown on the page; `nil` to leave it out.
+    public var made: String?
 
     public init(title: String, subtitle: String, headlines: [Headline] = [], sections: [Section] = []) {
         self.title = title
@@ -68,7 +70,27 @@ public struct Report: Sendable {
         case suppressed
         case none
 
-        /// The cell as text, for CSV and HTML.
+        /// The cell as a page shows it: counts and whole numbers with thousands separators.
+        public var shown: String {
+            switch self {
+            case .count(let n): Self.grouped(n)
+            case .number(let x, 0): Self.grouped(Int(x.rounded()))
+            default: text
+            }
+        }
+
+        /// `12,345`.
+        public static func grouped(_ n: Int) -> String {
+            let digits = String(n.magnitude)
+            var out = ""
+            for (index, digit) in digits.enumerated() {
+                if index > 0, (digits.count - index) % 3 == 0 { out += "," }
+                out.append(digit)
+            }
+            return (n < 0 ? "-" : "") + out
+        }
+
+        /// The cell as text, for CSV (and the page, where `shown` does not differ).
         public var text: String {
             switch self {
             case .text(let s): s
@@ -118,6 +140,11 @@ public struct Report: Sendable {
     /// The report with every count from 1 to `threshold - 1` replaced by the `c` marker,
     /// in tables and headlines, and charts of suppressed tables dropped, so that it can
     /// be published without identifying anyone. Zero is not suppressed.
+    /// Whether any count is shown as `c`.
+    public var hasSuppressed: Bool {
+        headlines.contains { $0.value == .suppressed } || sections.contains { $0.table.rows.contains { $0.contains(.suppressed) } }
+    }
+
     public func suppressing(below threshold: Int) -> Report {
         guard threshold > 1 else { return self }
         func hide(_ cell: Cell) -> Cell {
