@@ -173,29 +173,39 @@ public struct ReportBuilder {
                                               .number(Double($0.0.milliseconds ?? 0) / 1000, decimals: 2)] }))
     }
 
+    /// Induction activity counted by when it happened, not by the run that recorded it:
+    /// inductions started by their start date; releases, passes and fails by their end
+    /// date; ECTs and mentors registered by their school start date — by academic year
+    /// (1 September to 31 August) and term. `from`/`to` bound those dates.
     func activity(_ tx: StoreTransaction, from: Day?, to: Day?) throws -> Report.Section {
-        let names = [("induction-period.opened", "Claims"), ("induction-period.closed", "Releases"),
-                     ("induction-period.passed", "Passes"), ("induction-period.failed", "Fails")]
-        let counts = try tx.counts("""
-            SELECT substr(as_of, 1, 7) || ' ' || name, count(*) FROM events
-            WHERE name IN ('induction-period.opened', 'induction-period.closed', 'induction-period.passed', 'induction-period.failed')
-              AND as_of >= ? AND as_of <= ? GROUP BY 1 ORDER BY 1
-            """, [from?.iso ?? "0000-00-00", to?.iso ?? "9999-99-99"])
-        var byMonth: [String: [String: Int]] = [:]
-        for count in counts {
-            let parts = count.label.split(separator: " ")
-            byMonth[String(parts[0]), default: [:]][String(parts[1])] = count.count
+        let (first, last) = (from?.iso ?? "0000-00-00", to?.iso ?? "9999-99-99")
+        let measures: [(name: String, sql: String)] = [
+            ("Inductions started", "SELECT start_date, count(*) FROM induction_periods WHERE start_date BETWEEN ? AND ? GROUP BY 1"),
+            ("Released", "SELECT end_date, count(*) FROM induction_periods WHERE outcome IS NULL AND end_date BETWEEN ? AND ? GROUP BY 1"),
+            ("Passed", "SELECT end_date, count(*) FROM induction_periods WHERE outcome = 'pass' AND end_date BETWEEN ? AND ? GROUP BY 1"),
+            ("Failed", "SELECT end_date, count(*) FROM induction_periods WHERE outcome = 'fail' AND end_date BETWEEN ? AND ? GROUP BY 1"),
+            ("ECTs registered", "SELECT start_date, count(*) FROM school_registrations WHERE role = 'ect' AND start_date BETWEEN ? AND ? GROUP BY 1"),
+            ("Mentors registered", "SELECT start_date, count(*) FROM school_registrations WHERE role = 'mentor' AND start_date BETWEEN ? AND ? GROUP BY 1"),
+        ]
+        var byTerm: [Int: (label: String, counts: [Int])] = [:]
+        for (index, measure) in measures.enumerated() {
+            for count in try tx.counts(measure.sql, [first, last]) {
+                guard let day = Day(iso: count.label) else { continue }
+                let term = Self.term(of: day)
+                byTerm[term.order, default: (term.label, Array(repeating: 0, count: measures.count))].counts[index] += count.count
+            }
         }
-        let months = byMonth.keys.sorted()
+        let terms = byTerm.keys.sorted().map { byTerm[$0]! }
+        let charted = Array(measures.indices.prefix(4))
         return .init(
-            title: "Claims, releases, passes and fails by month",
-            question: "How much induction activity did appropriate bodies record each month (by the run's as-of date)?",
-            chart: .init(style: .columns, categoryLabel: "Month", valueLabel: "teachers",
-                         caption: "Claims, releases, passes and fails recorded per month (count of teachers).",
-                         series: names.map(\.1),
-                         points: months.map { month in (month, names.map { Double(byMonth[month]?[$0.0] ?? 0) }) }),
-            table: .init(id: "activity-by-month", columns: ["Month"] + names.map(\.1),
-                         rows: months.map { month in [.text(month)] + names.map { .count(byMonth[month]?[$0.0] ?? 0) } }))
+            title: "Induction activity by term",
+            question: "How many inductions started, and how many ended in a release, a pass or a fail, each term; how many ECTs and mentors started at schools? Counted by the dates these happened, not when they were recorded.",
+            chart: .init(style: .columns, categoryLabel: "Term", valueLabel: "induction periods",
+                         caption: "Induction periods started, released, passed and failed, by the term of their start or end date (count of periods).",
+                         series: charted.map { measures[$0].name },
+                         points: terms.map { term in (term.label, charted.map { Double(term.counts[$0]) }) }),
+            table: .init(id: "activity-by-term", columns: ["Term"] + measures.map(\.name),
+                         rows: terms.map { term in [.text(term.label)] + term.counts.map { .count($0) } }))
     }
 
     func byAppropriateBody(_ bodies: [Statistics.ByAppropriateBody]) -> Report.Section {

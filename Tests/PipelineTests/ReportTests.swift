@@ -42,11 +42,26 @@ struct ReportTests {
         }
     }
 
+    @Test("activity is counted by when it happened: a pass recorded in November for an induction ending in July is a summer pass")
+    func eventDates() throws {
+        let world = try Self.world()
+        let store = try Store(path: world.root.store)
+        let table = try #require(try ReportBuilder(store: store).programmeReport(from: nil, to: nil).sections
+            .first { $0.table.id == "activity-by-term" }?.table)
+        let passed = try #require(table.columns.firstIndex(of: "Passed"))
+        func row(_ term: String) -> [Report.Cell]? { table.rows.first { $0.first == .text(term) } }
+        #expect(row("summer 2025/26")?[passed] == .count(2))
+        #expect(row("autumn 2026/27")?[passed] == .count(0), "the run's own term (as of 2026-11-20) holds none of them")
+        let started = try #require(table.columns.firstIndex(of: "Inductions started"))
+        #expect(table.rows.reduce(0) { total, row in if case .count(let n) = row[started] { total + n } else { total } }
+                == (try store.read { try $0.count("SELECT count(*) FROM induction_periods") }))
+    }
+
     @Test("the HTML page holds every table and chart, and nothing that runs or loads")
     func html() throws {
         let world = try Self.world()
         let html = try String(contentsOfFile: world.root.reports + "/latest/report.html", encoding: .utf8)
-        for id in ["runs", "activity-by-month", "by-appropriate-body", "by-programme", "by-start-term", "extensions",
+        for id in ["runs", "activity-by-term", "by-appropriate-body", "by-programme", "by-start-term", "extensions",
                    "days-to-claim", "rejection-rates", "rejection-codes-all"] {
             #expect(html.contains("<section id=\"\(id)\">"), "\(id)")
         }
