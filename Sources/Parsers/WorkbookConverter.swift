@@ -30,7 +30,6 @@ enum WorkbookConverter {
         var ratio: UInt64 = 200
     }
 
-    nonisolated(unsafe) static var limits = Limits()
 
     /// The converted rows, removed when the last reader using them is gone.
     final class Converted {
@@ -39,27 +38,30 @@ enum WorkbookConverter {
         deinit { unlink(path) }
     }
 
-    static func convert(path: String, scratch: String?) throws(ReadError) -> Converted {
+    static func convert(path: String, scratch: String?, limits: Limits = Limits()) throws(ReadError) -> Converted {
         let archive: Archive
         do {
             archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
         } catch {
             throw invalid("The file is a zip archive that cannot be read. Save the workbook again from Excel as .xlsx, or send CSV.")
         }
-        try checkSizes(archive)
+        try checkSizes(archive, limits)
         var budget = limits.totalBytes
-        let workbook = try part(archive, "xl/workbook.xml", budget: &budget)
+        func part(_ path: String) throws(ReadError) -> [UInt8]? {
+            try Self.part(archive, path, limits: limits, budget: &budget)
+        }
+        let workbook = try part("xl/workbook.xml")
         guard let workbook else {
             throw invalid("The file is a zip archive but not an Excel workbook (it has no xl/workbook.xml). Save it from Excel as .xlsx, or send CSV.")
         }
         let book = try parse(workbook, WorkbookPart())
-        let relations = try parse(try part(archive, "xl/_rels/workbook.xml.rels", budget: &budget) ?? [], RelationsPart())
+        let relations = try parse(try part("xl/_rels/workbook.xml.rels") ?? [], RelationsPart())
         guard let first = book.firstSheet, let target = relations.targets[first] else {
             throw invalid("The workbook has no worksheet. Put the rows on its first sheet.")
         }
         let sheetPath = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
-        let strings = try parse(try part(archive, "xl/sharedStrings.xml", budget: &budget) ?? [], SharedStringsPart()).strings
-        let styles = try parse(try part(archive, "xl/styles.xml", budget: &budget) ?? [], StylesPart())
+        let strings = try parse(try part("xl/sharedStrings.xml") ?? [], SharedStringsPart()).strings
+        let styles = try parse(try part("xl/styles.xml") ?? [], StylesPart())
         guard let sheet = archive[sheetPath] else { throw invalid("The workbook's first sheet (\(sheetPath)) is missing.") }
 
         // The sheet's XML, inflated into a temporary file (within the limits), then read
@@ -67,7 +69,7 @@ enum WorkbookConverter {
         let folder = scratch ?? FileManager.default.temporaryDirectory.path
         let xmlPath = folder + "/ect-sheet-\(UUID().uuidString).xml"
         defer { unlink(xmlPath) }
-        try inflate(archive, sheet, to: xmlPath, budget: &budget)
+        try inflate(archive, sheet, to: xmlPath, limits: limits, budget: &budget)
         if try XMLConverter.declaresDocumentType(try ByteStream(path: xmlPath)) {
             throw ReadError.content(ParseError(.xmlDoctype, "The workbook's sheet declares a document type (<!DOCTYPE …>), which is not accepted. Save the workbook again from Excel."))
         }
@@ -100,7 +102,7 @@ enum WorkbookConverter {
     }
 
     /// The central directory's own figures, checked before anything is inflated.
-    private static func checkSizes(_ archive: Archive) throws(ReadError) {
+    private static func checkSizes(_ archive: Archive, _ limits: Limits) throws(ReadError) {
         var count = 0
         var total: UInt64 = 0
         for entry in archive {
@@ -118,7 +120,7 @@ enum WorkbookConverter {
 
     /// A small part's bytes (`nil` when absent), inflated within the limits: the
     /// directory's sizes may lie, so the bytes are counted as they come.
-    private static func part(_ archive: Archive, _ path: String, budget: inout UInt64) throws(ReadError) -> [UInt8]? {
+    private static func part(_ archive: Archive, _ path: String, limits: Limits, budget: inout UInt64) throws(ReadError) -> [UInt8]? {
         guard let entry = archive[path] else { return nil }
         var bytes: [UInt8] = []
         var overrun = false
@@ -139,7 +141,7 @@ enum WorkbookConverter {
     }
 
     /// Inflates a part into a file, within the limits.
-    private static func inflate(_ archive: Archive, _ entry: Entry, to path: String, budget: inout UInt64) throws(ReadError) {
+    private static func inflate(_ archive: Archive, _ entry: Entry, to path: String, limits: Limits, budget: inout UInt64) throws(ReadError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { throw .system(.last(.create, path)) }
         defer { close(descriptor) }

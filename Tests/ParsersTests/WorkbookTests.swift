@@ -72,14 +72,15 @@ struct WorkbookTests {
 
     @Test("too many parts, or a part over its size, are refused")
     func limits() throws {
-        let saved = WorkbookConverter.limits
-        defer { WorkbookConverter.limits = saved }
-        let book = try TestWorkbook.data([[.text("TRN")], [.number("1234567")]])
-        WorkbookConverter.limits.entries = 3
-        #expect { try reader(book) } throws: { ($0 as? ReadError)?.content?.code == .xlsxTooLarge }
-        WorkbookConverter.limits = saved
-        WorkbookConverter.limits.entryBytes = 100
-        #expect { try reader(book) } throws: { ($0 as? ReadError)?.content?.code == .xlsxTooLarge }
+        let path = FileManagerShim.write("", name: "limits.xlsx")
+        try TestWorkbook.data([[.text("TRN")], [.number("1234567")]]).write(to: URL(fileURLWithPath: path))
+        var few = WorkbookConverter.Limits()
+        few.entries = 3
+        #expect { try WorkbookConverter.convert(path: path, scratch: nil, limits: few) } throws: { ($0 as? ReadError)?.content?.code == .xlsxTooLarge }
+        var small = WorkbookConverter.Limits()
+        small.entryBytes = 100
+        #expect { try WorkbookConverter.convert(path: path, scratch: nil, limits: small) } throws: { ($0 as? ReadError)?.content?.code == .xlsxTooLarge }
+        #expect(throws: Never.self) { try WorkbookConverter.convert(path: path, scratch: nil) }
     }
 
     @Test("a part with a document type declaration is refused: no DTD or entity is read")
