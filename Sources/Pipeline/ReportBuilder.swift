@@ -85,6 +85,7 @@ public struct ReportBuilder {
                 title: "Slowest files", question: "Which files took longest to process (validation, store and result file)?",
                 table: .init(id: "slowest-files", columns: ["Submitter", "Kind", "Rows", "Milliseconds"],
                              rows: slowest.map { [.text($0.submitter), .text($0.kind), .count($0.rows), .number(Double($0.milliseconds), decimals: 0)] })))
+            Self.relateRunReport(&report)
             return report
         }
     }
@@ -123,8 +124,63 @@ public struct ReportBuilder {
                                          rejectedRows: try tx.count("SELECT coalesce(sum(rows_rejected), 0) FROM submissions"),
                                          id: "rejection-codes-all",
                                          question: "Across all runs, why are rows rejected? The most frequent codes first; a row can have several, so the shares add up to more than 100%."))
+            Self.relateProgrammeReport(&report, bounded: from != nil || to != nil)
             return report
         }
+    }
+
+    // MARK: What ties published figures together (for secondary suppression)
+
+    /// The run report's sums: rows are accepted plus rejected, files add up to the files
+    /// headline, each table's columns to their headlines; rates and shares come from counts.
+    static func relateRunReport(_ report: inout Report) {
+        report.relations.append([.headline("rows"), .headline("accepted"), .headline("rejected")])
+        report.relations.append([.headline("files"), .headline("processed"), .headline("refused"), .headline("quarantined"),
+                                 .headline("reissued")])
+        report.relateRows(of: "files-and-rows", total: "Rows", parts: ["Accepted", "Rejected"])
+        report.relate("Rows", of: "files-and-rows", toHeadline: "rows")
+        report.relate("Accepted", of: "files-and-rows", toHeadline: "accepted")
+        report.relate("Rejected", of: "files-and-rows", toHeadline: "rejected")
+        report.relate("Files refused", of: "files-and-rows", toHeadline: "refused")
+        report.relations.append(report.column("Files", of: "files-and-rows")
+                                + [.headline("files"), .headline("quarantined"), .headline("reissued")])
+        report.relate("Files", of: "refused-files", toHeadline: "refused")
+        report.derive("Rejection rate", from: ["Rows", "Rejected"], in: "files-and-rows")
+        report.derive("Share of rejected rows", from: ["Rows"], in: "rejection-codes", headlines: ["rejected"])
+        report.derivations.append((.headline("rowsPerSecond"), [.headline("rows")]))
+    }
+
+    /// The cumulative report's sums: induction periods by appropriate body, programme,
+    /// start term and (unbounded) activity all count the same periods; the outcome
+    /// headlines are those columns' sums; extensions' terms and days-to-claim's buckets
+    /// add up to their totals.
+    static func relateProgrammeReport(_ report: inout Report, bounded: Bool) {
+        report.relateRows(of: "by-appropriate-body", total: "Periods", parts: ["Open", "Passed", "Failed", "Released"])
+        report.relate("Open", of: "by-appropriate-body", toHeadline: "inInduction")
+        report.relate("Passed", of: "by-appropriate-body", toHeadline: "passed")
+        report.relate("Failed", of: "by-appropriate-body", toHeadline: "failed")
+        report.relate("Released", of: "by-appropriate-body", toHeadline: "released")
+        report.relate("Open now", of: "by-programme", toHeadline: "inInduction")
+        report.relate("Periods", of: "by-appropriate-body", to: "Induction periods", of: "by-programme")
+        report.relate("Periods", of: "by-appropriate-body", to: "Induction periods", of: "by-start-term")
+        if !bounded {
+            report.relate("Periods", of: "by-appropriate-body", to: "Inductions started", of: "activity-by-term")
+            report.relate("Passed", of: "activity-by-term", toHeadline: "passed")
+            report.relate("Failed", of: "activity-by-term", toHeadline: "failed")
+            report.relate("Released", of: "activity-by-term", toHeadline: "released")
+        }
+        report.relateRows(of: "rejection-rates", total: "Rows", parts: ["Accepted", "Rejected"])
+        report.derive("Rejection rate", from: ["Rows", "Rejected"], in: "rejection-rates")
+        report.derive("Share of rejected rows", from: ["Rows"], in: "rejection-codes-all")
+        // Extensions: each length's count, and the terms in all (the last row); the
+        // teachers row (second last) counts people, not extensions.
+        let extensions = report.column("Count", of: "extensions")
+        if extensions.count >= 2 {
+            report.relations.append(Array(extensions.dropLast(2)) + [extensions[extensions.count - 1]])
+        }
+        // Days to claim: the first row counts the ECTs the buckets (the last rows) share out.
+        let days = report.column("Value", of: "days-to-claim")
+        if days.count > 4 { report.relations.append([days[0]] + days.dropFirst(4)) }
     }
 
     // MARK: Sections

@@ -10,6 +10,18 @@ public struct Report: Sendable {
     public var sections: [Section]
     /// When the report was made (UTC), shown on the page; `nil` to leave it out.
     public var made: String?
+    /// Sets of published cells tied by a known equation (a total and its parts, two
+    /// tables that sum to the same figure): suppression leaves none of them with exactly
+    /// one hidden cell, or it could be worked out from the others.
+    public var relations: [[CellRef]] = []
+    /// Cells worked out from others (a rate from its count): hidden when one of those is.
+    public var derivations: [(cell: CellRef, from: [CellRef])] = []
+
+    /// A cell of the report: a headline, or a table's cell by row and column.
+    public enum CellRef: Hashable, Sendable {
+        case headline(String)
+        case cell(table: String, row: Int, column: Int)
+    }
 
     public init(title: String, subtitle: String, headlines: [Headline] = [], sections: [Section] = []) {
         self.title = title
@@ -145,20 +157,121 @@ public struct Report: Sendable {
         headlines.contains { $0.value == .suppressed } || sections.contains { $0.table.rows.contains { $0.contains(.suppressed) } }
     }
 
+    /// The report with every count from 1 to `threshold - 1` shown as `c` (primary
+    /// suppression), then, so that none can be worked back, more cells hidden (secondary
+    /// suppression): while a relation (`relations`) has exactly one hidden cell, its
+    /// smallest shown count — a non-zero one first — is hidden too; last, every cell
+    /// derived from a hidden one (`derivations`) is hidden. The charts of tables with a
+    /// hidden cell are dropped. Zero is not suppressed for itself.
     public func suppressing(below threshold: Int) -> Report {
         guard threshold > 1 else { return self }
-        func hide(_ cell: Cell) -> Cell {
-            if case .count(let n) = cell, n > 0, n < threshold { return .suppressed }
-            return cell
-        }
         var copy = self
-        copy.headlines = headlines.map { Headline($0.key, $0.label, hide($0.value)) }
+        copy.headlines = headlines.map { headline in
+            if case .count(let n) = headline.value, n > 0, n < threshold { return Headline(headline.key, headline.label, .suppressed) }
+            return headline
+        }
         copy.sections = sections.map { section in
             var section = section
-            section.table.rows = section.table.rows.map { $0.map(hide) }
+            section.table.rows = section.table.rows.map { row in
+                row.map { cell in
+                    if case .count(let n) = cell, n > 0, n < threshold { return .suppressed }
+                    return cell
+                }
+            }
+            return section
+        }
+        var changed = true
+        while changed {
+            changed = false
+            for relation in relations {
+                let hidden = relation.filter { copy[$0] == .suppressed }
+                guard hidden.count == 1 else { continue }
+                let candidates = relation.compactMap { ref -> (CellRef, Int)? in
+                    if case .count(let n) = copy[ref] { (ref, n) } else { nil }
+                }
+                // The smallest count, non-zero first; failing any count, another figure
+                // of the relation (a sum of terms).
+                let next = candidates.min(by: { ($0.1 == 0 ? Int.max : $0.1) < ($1.1 == 0 ? Int.max : $1.1) })?.0
+                    ?? relation.first { copy[$0] != .suppressed && copy[$0] != .none }
+                guard let next else { continue }
+                copy[next] = .suppressed
+                changed = true
+            }
+        }
+        for derivation in derivations where derivation.from.contains(where: { copy[$0] == .suppressed }) {
+            copy[derivation.cell] = .suppressed
+        }
+        copy.sections = copy.sections.map { section in
+            var section = section
             if section.table.rows.contains(where: { $0.contains(.suppressed) }) { section.chart = nil }
             return section
         }
         return copy
+    }
+
+    /// A cell by reference (`.none` when there is no such cell).
+    public subscript(ref: CellRef) -> Cell {
+        get {
+            switch ref {
+            case .headline(let key):
+                return headlines.first { $0.key == key }?.value ?? .none
+            case .cell(let table, let row, let column):
+                guard let section = sections.first(where: { $0.table.id == table }), section.table.rows.indices.contains(row),
+                      section.table.rows[row].indices.contains(column) else { return .none }
+                return section.table.rows[row][column]
+            }
+        }
+        set {
+            switch ref {
+            case .headline(let key):
+                guard let index = headlines.firstIndex(where: { $0.key == key }) else { return }
+                headlines[index] = Headline(key, headlines[index].label, newValue)
+            case .cell(let table, let row, let column):
+                guard let index = sections.firstIndex(where: { $0.table.id == table }),
+                      sections[index].table.rows.indices.contains(row),
+                      sections[index].table.rows[row].indices.contains(column) else { return }
+                sections[index].table.rows[row][column] = newValue
+            }
+        }
+    }
+
+    // MARK: Building relations
+
+    /// The cells of `column` in every row of `table`.
+    public func column(_ column: String, of table: String) -> [CellRef] {
+        guard let section = sections.first(where: { $0.table.id == table }),
+              let index = section.table.columns.firstIndex(of: column) else { return [] }
+        return section.table.rows.indices.map { .cell(table: table, row: $0, column: index) }
+    }
+
+    /// In each row of `table`, `total` is the sum of `parts`.
+    public mutating func relateRows(of table: String, total: String, parts: [String]) {
+        let totals = column(total, of: table)
+        let partColumns = parts.map { column($0, of: table) }
+        for (row, total) in totals.enumerated() {
+            relations.append([total] + partColumns.compactMap { $0.indices.contains(row) ? $0[row] : nil })
+        }
+    }
+
+    /// `column` of `table` sums to the headline `key`.
+    public mutating func relate(_ column: String, of table: String, toHeadline key: String) {
+        let cells = self.column(column, of: table)
+        if !cells.isEmpty { relations.append(cells + [.headline(key)]) }
+    }
+
+    /// Two columns (of one table or two) with the same sum.
+    public mutating func relate(_ column: String, of table: String, to other: String, of otherTable: String) {
+        let cells = self.column(column, of: table) + self.column(other, of: otherTable)
+        if !cells.isEmpty { relations.append(cells) }
+    }
+
+    /// In each row of `table`, `derived` is worked out from `inputs` (and `headlines`).
+    public mutating func derive(_ derived: String, from inputs: [String], in table: String, headlines: [String] = []) {
+        let derivedCells = column(derived, of: table)
+        let inputColumns = inputs.map { column($0, of: table) }
+        for (row, cell) in derivedCells.enumerated() {
+            derivations.append((cell, inputColumns.compactMap { $0.indices.contains(row) ? $0[row] : nil }
+                                    + headlines.map { .headline($0) }))
+        }
     }
 }
