@@ -115,6 +115,7 @@ public struct ReportBuilder {
             report.sections.append(byAppropriateBody(try tx.periodsByAppropriateBody()))
             report.sections.append(try byProgramme(tx))
             report.sections.append(try byStartTerm(tx))
+            report.sections.append(try byLocalAuthority(tx))
             report.sections.append(try extensions(tx))
             report.sections.append(daysToClaim(try tx.daysFromSchoolStartToClaim()))
             let months = try tx.submissionsByMonth(from: from, to: to)
@@ -163,6 +164,7 @@ public struct ReportBuilder {
         report.relate("Open now", of: "by-programme", toHeadline: "inInduction")
         report.relate("Periods", of: "by-appropriate-body", to: "Induction periods", of: "by-programme")
         report.relate("Periods", of: "by-appropriate-body", to: "Induction periods", of: "by-start-term")
+        report.relate("Periods", of: "by-appropriate-body", to: "Induction periods", of: "by-local-authority")
         if !bounded {
             report.relate("Periods", of: "by-appropriate-body", to: "Inductions started", of: "activity-by-term")
             report.relate("Passed", of: "activity-by-term", toHeadline: "passed")
@@ -315,6 +317,45 @@ public struct ReportBuilder {
                          caption: "Induction periods by the term they started in (count of periods).", series: ["periods"],
                          points: ordered.map { ($0.0, [Double($0.1)]) }),
             table: .init(id: "by-start-term", columns: ["Term", "Induction periods"], rows: ordered.map { [.text($0.0), .count($0.1)] }))
+    }
+
+    /// ECTs and mentors registered, and induction periods, by the local authority (and
+    /// region, where GIAS gives it) of the school: a registration's school; for an
+    /// induction period, the school the ECT was registered at when it started, or
+    /// "unknown" when no registration covers that day.
+    func byLocalAuthority(_ tx: StoreTransaction) throws -> Report.Section {
+        let place = "coalesce(nullif(s.la_code, '') || ' ' || s.la_name, 'unknown') || '|' || coalesce(nullif(s.region_name, ''), '')"
+        let ects = try tx.counts("SELECT \(place), count(DISTINCT r.trn) FROM school_registrations r JOIN schools s ON s.urn = r.school_urn WHERE r.role = 'ect' GROUP BY 1")
+        let mentors = try tx.counts("SELECT \(place), count(DISTINCT r.trn) FROM school_registrations r JOIN schools s ON s.urn = r.school_urn WHERE r.role = 'mentor' GROUP BY 1")
+        let periods = try tx.counts("""
+            SELECT coalesce((SELECT \(place) FROM school_registrations r JOIN schools s ON s.urn = r.school_urn
+                             WHERE r.trn = p.trn AND r.role = 'ect' AND r.start_date <= p.start_date
+                               AND (r.end_date IS NULL OR r.end_date >= p.start_date)
+                             ORDER BY r.start_date DESC LIMIT 1), 'unknown|'),
+                   count(*)
+            FROM induction_periods p GROUP BY 1
+            """)
+        var labels = Set<String>()
+        for list in [ects, mentors, periods] { labels.formUnion(list.map(\.label)) }
+        // Places by name, the unknown one last.
+        let places = labels.sorted { a, b in
+            let (unknownA, unknownB) = (a.hasPrefix("unknown"), b.hasPrefix("unknown"))
+            return unknownA == unknownB ? a < b : !unknownA
+        }
+        func value(_ list: [Statistics.Count], _ label: String) -> Int { list.first { $0.label == label }?.count ?? 0 }
+        var rows: [[Report.Cell]] = []
+        for label in places {
+            let parts = label.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            let region = parts.count > 1 ? parts[1] : ""
+            rows.append([.text(parts[0]), .text(region), .count(value(ects, label)), .count(value(mentors, label)),
+                         .count(value(periods, label))])
+        }
+        return .init(
+            title: "By local authority",
+            question: "Where are ECTs and mentors: by the local authority and region of their school (from GIAS)?",
+            table: .init(id: "by-local-authority",
+                         columns: ["Local authority", "Region", "ECTs registered", "Mentors registered", "Induction periods"],
+                         rows: rows))
     }
 
     func extensions(_ tx: StoreTransaction) throws -> Report.Section {

@@ -156,9 +156,10 @@ struct ReportTests {
         let store = try Store(path: world.root.store)
         try ReportBuilder(store: store).write(root: world.root, runs: [], suppressBelow: 5)
         let csv = String(decoding: try Data(contentsOf: URL(fileURLWithPath: world.root.reports + "/latest/by-appropriate-body.csv")), as: UTF8.self)
-        // Northern Lights' 19 open periods are hidden too (secondary suppression): with the
-        // 20 "in induction now" published, 20 - 19 would give away Capital City's 1.
-        #expect(csv == "\u{FEFF}Appropriate body,Periods,Open,Passed,Failed,Released\r\nCapital City Appropriate Body,c,c,0,0,c\r\nNorthern Lights Teaching School Hub,25,c,c,c,c\r\n")
+        // Secondary suppression hides Northern Lights' 19 open periods too (with the 20 "in
+        // induction now" published, 20 - 19 would give away Capital City's 1), and its 25
+        // periods (the 27 periods by local authority, less 25, would give away the 2).
+        #expect(csv == "\u{FEFF}Appropriate body,Periods,Open,Passed,Failed,Released\r\nCapital City Appropriate Body,c,c,0,0,c\r\nNorthern Lights Teaching School Hub,c,c,c,c,c\r\n")
         let html = try String(contentsOfFile: world.root.reports + "/latest/report.html", encoding: .utf8)
         #expect(!html.contains("aria-label=\"Open and closed induction periods"), "a suppressed table's chart is dropped")
         let summary = try String(contentsOfFile: world.root.reports + "/latest/summary.json", encoding: .utf8)
