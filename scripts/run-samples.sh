@@ -20,5 +20,6 @@ find "$root/inbox" -type f -exec touch -d "$as_of 18:00:00" {} +
 "$bin" load-reference --root "$root" \
   --schools samples/reference/schools.csv --trusts samples/reference/trusts.csv \
   --appropriate-bodies samples/reference/appropriate-bodies.csv \
-  --lead-providers samples/reference/lead-providers.csv
+  --lead-providers samples/reference/lead-providers.csv \
+  --local-authorities samples/reference/local-authorities.csv
 "$bin" run --root "$root" --as-of "$as_of"

@@ -70,15 +70,35 @@ public struct LeadProvider: Hashable, Sendable {
     }
 }
 
+/// A local authority as DfE's statistics name it: the old three-digit code GIAS gives
+/// with each school, the nine-character ONS code, and its region.
+public struct LocalAuthority: Hashable, Sendable {
+    public let oldCode: String
+    public let newCode: String
+    public let name: String
+    public let regionCode: String
+    public let regionName: String
+
+    public init(oldCode: String, newCode: String, name: String, regionCode: String, regionName: String) {
+        self.oldCode = oldCode
+        self.newCode = newCode
+        self.name = name
+        self.regionCode = regionCode
+        self.regionName = regionName
+    }
+}
+
 /// All reference data, as loaded by `load-reference`.
 public struct ReferenceData: Sendable {
     public var schools: [School]
     public var trusts: [Trust]
     public var appropriateBodies: [AppropriateBody]
     public var leadProviders: [LeadProvider]
+    public var localAuthorities: [LocalAuthority] = []
 
     public init(schools: [School] = [], trusts: [Trust] = [], appropriateBodies: [AppropriateBody] = [],
-                leadProviders: [LeadProvider] = []) {
+                leadProviders: [LeadProvider] = [], localAuthorities: [LocalAuthority] = []) {
+        self.localAuthorities = localAuthorities
         self.schools = schools
         self.trusts = trusts
         self.appropriateBodies = appropriateBodies

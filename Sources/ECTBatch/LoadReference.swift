@@ -30,10 +30,12 @@ struct LoadReference: ParsableCommand {
     var appropriateBodies: String?
     @Option(name: .customLong("lead-providers"), help: ArgumentHelp("Lead providers CSV.", valueName: "file"))
     var leadProviders: String?
+    @Option(name: .customLong("local-authorities"), help: ArgumentHelp("DfE's local-authority lookup CSV (old_la_code, new_la_code, la_name, region_code, region_name), for statistics by local authority.", valueName: "file"))
+    var localAuthorities: String?
 
     func validate() throws {
-        if schools == nil && trusts == nil && appropriateBodies == nil && leadProviders == nil {
-            throw ValidationError("Give at least one of --schools, --trusts, --appropriate-bodies, --lead-providers.")
+        if schools == nil && trusts == nil && appropriateBodies == nil && leadProviders == nil && localAuthorities == nil {
+            throw ValidationError("Give at least one of --schools, --trusts, --appropriate-bodies, --lead-providers, --local-authorities.")
         }
     }
 
@@ -74,6 +76,7 @@ struct LoadReference: ParsableCommand {
         data.trusts = try read(trusts, "groups (trusts and others)", ReferenceReader.trusts)
         data.appropriateBodies = try read(appropriateBodies, "appropriate bodies", ReferenceReader.appropriateBodies)
         data.leadProviders = try read(leadProviders, "lead providers", ReferenceReader.leadProviders)
+        data.localAuthorities = try read(localAuthorities, "local authorities", ReferenceReader.localAuthorities)
         let root = common.dataRoot
         do {
             try Reports.Directories.create(root.path)

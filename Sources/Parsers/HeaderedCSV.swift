@@ -125,6 +125,23 @@ public enum ReferenceReader {
         }
     }
 
+    /// DfE's local-authority lookup (as its statistics packages publish it): `old_la_code`,
+    /// `new_la_code`, `la_name`, `region_code`, `region_name`.
+    public static func localAuthorities(path: String) throws(ReadError) -> ReferenceFile<LocalAuthority> {
+        try records(path, required: ["old_la_code", "new_la_code", "la_name", "region_code", "region_name"], key: "old_la_code") { csv throws(Unusable) in
+            let old = csv["old_la_code"], new = csv["new_la_code"]
+            guard old.utf8.count == 3, old.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                throw Unusable("the old LA code \"\(old.prefix(20))\" is not three digits")
+            }
+            guard new.utf8.count == 9, new.hasPrefix("E") else { throw Unusable("the new LA code \"\(new.prefix(20))\" is not an E-code of nine characters") }
+            guard !csv["la_name"].isEmpty, csv["region_code"].utf8.count == 9, !csv["region_name"].isEmpty else {
+                throw Unusable("LA \(old) lacks its name or region")
+            }
+            return LocalAuthority(oldCode: old, newCode: new, name: csv["la_name"], regionCode: csv["region_code"],
+                                  regionName: csv["region_name"])
+        }
+    }
+
     /// Why a line was left out.
     struct Unusable: Error {
         let reason: String

@@ -37,6 +37,9 @@ public struct ReportBuilder {
         var latest = try programmeReport(from: from, to: to).suppressing(below: suppressBelow)
         latest.made = made
         try ReportWriter.write(latest, to: root.reports + "/latest")
+        // The open-data files, for EES.
+        let activity = try OpenDataBuilder(store: store).activityReport(from: from, to: to).suppressing(below: suppressBelow)
+        try OpenDataWriter.write(OpenDataBuilder.activity, table: activity.sections[0].table, to: root.reports + "/latest/ees")
     }
 
     // MARK: The run

@@ -263,6 +263,18 @@ enum Migrations {
                 ALTER TABLE runs ADD COLUMN rows_rejected INTEGER;
                 """)
         }
+        // DfE's local-authority lookup, for statistics by local authority and region.
+        migrator.registerMigration("v8-local-authorities") { db in
+            try db.execute(sql: """
+                CREATE TABLE local_authorities (
+                  old_code TEXT PRIMARY KEY NOT NULL CHECK (length(old_code) = 3),
+                  new_code TEXT NOT NULL CHECK (length(new_code) = 9),
+                  name TEXT NOT NULL,
+                  region_code TEXT NOT NULL,
+                  region_name TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

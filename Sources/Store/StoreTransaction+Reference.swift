@@ -36,6 +36,15 @@ extension StoreTransaction {
             ON CONFLICT (id) DO UPDATE SET name = excluded.name
             """)
         for provider in data.leadProviders { try providers.execute(arguments: [provider.id, provider.name]) }
+        let authorities = try db.makeStatement(sql: """
+            INSERT INTO local_authorities (old_code, new_code, name, region_code, region_name) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (old_code) DO UPDATE SET new_code = excluded.new_code, name = excluded.name,
+              region_code = excluded.region_code, region_name = excluded.region_name
+            """)
+        for authority in data.localAuthorities {
+            try authorities.execute(arguments: [authority.oldCode, authority.newCode, authority.name, authority.regionCode,
+                                                authority.regionName])
+        }
     }
 
     /// All reference data.
@@ -53,6 +62,9 @@ extension StoreTransaction {
             },
             leadProviders: try Row.fetchAll(db, sql: "SELECT id, name FROM lead_providers ORDER BY id").map {
                 LeadProvider(id: $0[0], name: $0[1])
+            },
+            localAuthorities: try Row.fetchAll(db, sql: "SELECT old_code, new_code, name, region_code, region_name FROM local_authorities ORDER BY old_code").map {
+                LocalAuthority(oldCode: $0[0], newCode: $0[1], name: $0[2], regionCode: $0[3], regionName: $0[4])
             })
     }
 

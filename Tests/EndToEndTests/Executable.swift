@@ -56,7 +56,8 @@ enum Executable {
         let reference = packageRoot + "/samples/reference"
         let loaded = try run(["load-reference", "--root", root, "--schools", reference + "/schools.csv",
                               "--trusts", reference + "/trusts.csv", "--appropriate-bodies", reference + "/appropriate-bodies.csv",
-                              "--lead-providers", reference + "/lead-providers.csv"])
+                              "--lead-providers", reference + "/lead-providers.csv",
+                              "--local-authorities", reference + "/local-authorities.csv"])
         precondition(loaded.status == 0, loaded.stderr)
         return root
     }

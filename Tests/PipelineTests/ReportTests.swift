@@ -5,6 +5,7 @@ import Testing
 @testable import Pipeline
 import Reports
 import Store
+import TestSupport
 
 /// The statistics reports on the sample world, as of 2026-11-20.
 @Suite("Statistics reports")
@@ -32,9 +33,13 @@ struct ReportTests {
         if ProcessInfo.processInfo.environment["ECT_RECORD_GOLDEN"] == "1" {
             try? FileManager.default.removeItem(atPath: goldenFolder)
             try FileManager.default.createDirectory(atPath: goldenFolder, withIntermediateDirectories: true)
-            for (name, data) in written { try data.write(to: URL(fileURLWithPath: goldenFolder + "/" + name)) }
+            for (name, data) in written {
+                let path = goldenFolder + "/" + name
+                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try data.write(to: URL(fileURLWithPath: path))
+            }
         }
-        let expected = try FileManager.default.contentsOfDirectory(atPath: goldenFolder)
+        let expected = Array(Folder.files(under: goldenFolder).keys)
         #expect(Set(written.keys) == Set(expected))
         for name in expected {
             let want = FileManager.default.contents(atPath: goldenFolder + "/" + name)

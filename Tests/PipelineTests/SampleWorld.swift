@@ -26,7 +26,8 @@ struct SampleWorld {
             schools: try ReferenceReader.schools(path: Self.samples + "/reference/schools.csv").values,
             trusts: try ReferenceReader.trusts(path: Self.samples + "/reference/trusts.csv").values,
             appropriateBodies: try ReferenceReader.appropriateBodies(path: Self.samples + "/reference/appropriate-bodies.csv").values,
-            leadProviders: try ReferenceReader.leadProviders(path: Self.samples + "/reference/lead-providers.csv").values)
+            leadProviders: try ReferenceReader.leadProviders(path: Self.samples + "/reference/lead-providers.csv").values,
+            localAuthorities: try ReferenceReader.localAuthorities(path: Self.samples + "/reference/local-authorities.csv").values)
         try store.write { try $0.upsert(reference) }
     }
 
