@@ -31,25 +31,15 @@ struct OpenDataBuilder {
     /// The activity file as a report (one table), with the ties secondary suppression
     /// needs: each programme pair adds up to its total; each region's LAs to the region;
     /// the regions to the nation where every period's place is known.
-    func activityReport(from: Day?, to: Day?) throws -> Report {
+    func activityReport(from: Day?, to: Day?, placed: [Statistics.PlacedPeriods]) throws -> Report {
         let (first, last) = (from?.iso ?? "0000-00-00", to?.iso ?? "9999-99-99")
-        let rows = try store.read { tx in
-            try tx.rows("""
-                SELECT p.programme, p.start_date, coalesce(p.end_date, ''), coalesce(p.outcome, ''),
-                       coalesce((SELECT s.la_code FROM school_registrations r JOIN schools s ON s.urn = r.school_urn
-                                 WHERE r.trn = p.trn AND r.role = 'ect' AND r.start_date <= p.start_date
-                                   AND (r.end_date IS NULL OR r.end_date >= p.start_date)
-                                 ORDER BY r.start_date DESC LIMIT 1), '')
-                FROM induction_periods p
-                """)
-        }
         let authorities = try store.read { try $0.referenceData().localAuthorities }
         let byOldCode = Dictionary(authorities.map { ($0.oldCode, $0) }, uniquingKeysWith: { a, _ in a })
         let programmes = ["Provider-led", "School-led"]
         // (academic year, place, programme) -> the four counts; and what has no place.
         var counts: [String: [Place: [String: [Int]]]] = [:]
         var unplaced: [String: [String: [Int]]] = [:]
-        func add(_ day: String, _ indicator: Int, programme: String, authority: LocalAuthority?) {
+        func add(_ day: String, _ indicator: Int, programme: String, authority: LocalAuthority?, count: Int) {
             guard let date = Day(iso: day), day >= first, day <= last else { return }
             let year = Self.academicYear(of: date)
             var places = [Place(level: 0, authority: nil)]
@@ -58,21 +48,22 @@ struct OpenDataBuilder {
                                                                          regionCode: authority.regionCode, regionName: authority.regionName)))
                 places.append(Place(level: 2, authority: authority))
             } else {
-                unplaced[year, default: [:]][programme, default: [0, 0, 0, 0]][indicator] += 1
-                unplaced[year, default: [:]]["Total", default: [0, 0, 0, 0]][indicator] += 1
+                unplaced[year, default: [:]][programme, default: [0, 0, 0, 0]][indicator] += count
+                unplaced[year, default: [:]]["Total", default: [0, 0, 0, 0]][indicator] += count
             }
             for place in places {
                 for filter in [programme, "Total"] {
-                    counts[year, default: [:]][place, default: [:]][filter, default: [0, 0, 0, 0]][indicator] += 1
+                    counts[year, default: [:]][place, default: [:]][filter, default: [0, 0, 0, 0]][indicator] += count
                 }
             }
         }
-        for row in rows {
-            let programme = row[0] == "provider-led" ? "Provider-led" : "School-led"
-            let authority = byOldCode[row[4]]
-            add(row[1], 0, programme: programme, authority: authority)
-            if !row[2].isEmpty {
-                add(row[2], row[3] == "pass" ? 2 : row[3] == "fail" ? 3 : 1, programme: programme, authority: authority)
+        for group in placed {
+            let programme = group.programme == "provider-led" ? "Provider-led" : "School-led"
+            let authority = byOldCode[group.laCode]
+            add(group.start, 0, programme: programme, authority: authority, count: group.count)
+            if !group.end.isEmpty {
+                add(group.end, group.outcome == "pass" ? 2 : group.outcome == "fail" ? 3 : 1, programme: programme,
+                    authority: authority, count: group.count)
             }
         }
 

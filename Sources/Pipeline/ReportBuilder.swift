@@ -34,11 +34,13 @@ public struct ReportBuilder {
             report.made = made
             try ReportWriter.write(report, to: root.reports + "/runs/" + run)
         }
-        var latest = try programmeReport(from: from, to: to).suppressing(below: suppressBelow)
+        let placed = try store.read { try $0.placedPeriods() }
+        var latest = try programmeReport(from: from, to: to, placed: placed).suppressing(below: suppressBelow)
         latest.made = made
         try ReportWriter.write(latest, to: root.reports + "/latest")
         // The open-data files, for EES.
-        let activity = try OpenDataBuilder(store: store).activityReport(from: from, to: to).suppressing(below: suppressBelow)
+        let activity = try OpenDataBuilder(store: store).activityReport(from: from, to: to, placed: placed)
+            .suppressing(below: suppressBelow)
         try OpenDataWriter.write(OpenDataBuilder.activity, table: activity.sections[0].table, to: root.reports + "/latest/ees")
     }
 
@@ -95,8 +97,10 @@ public struct ReportBuilder {
 
     // MARK: The programme
 
-    public func programmeReport(from: Day?, to: Day?) throws -> Report {
+    /// `placed`: the store's `placedPeriods()`, when the caller has them already.
+    public func programmeReport(from: Day?, to: Day?, placed: [Statistics.PlacedPeriods]? = nil) throws -> Report {
         try store.read { tx in
+            let placed = try placed ?? tx.placedPeriods()
             let range = [from.map { "from \($0.iso)" }, to.map { "to \($0.iso)" }].compactMap { $0 }.joined(separator: " ")
             let runs = try tx.runs()
             let covered = runs.isEmpty ? "no run yet"
@@ -114,11 +118,11 @@ public struct ReportBuilder {
                 .init("nameWarnings", "name corrections unlike TRS", .count(try tx.count("SELECT count(*) FROM row_verdicts WHERE warning_codes LIKE '%name.differs-from-trs%'"))),
             ]
             report.sections.append(runsSection(try tx.runs().suffix(30), tx))
-            report.sections.append(try activity(tx, from: from, to: to))
+            report.sections.append(try activity(tx, from: from, to: to, placed: placed))
             report.sections.append(byAppropriateBody(try tx.periodsByAppropriateBody()))
             report.sections.append(try byProgramme(tx))
             report.sections.append(try byStartTerm(tx))
-            report.sections.append(try byLocalAuthority(tx))
+            report.sections.append(try byLocalAuthority(tx, placed: placed))
             report.sections.append(try extensions(tx))
             report.sections.append(daysToClaim(try tx.daysFromSchoolStartToClaim()))
             let months = try tx.submissionsByMonth(from: from, to: to)
@@ -238,23 +242,27 @@ public struct ReportBuilder {
     /// inductions started by their start date; releases, passes and fails by their end
     /// date; ECTs and mentors registered by their school start date — by academic year
     /// (1 September to 31 August) and term. `from`/`to` bound those dates.
-    func activity(_ tx: StoreTransaction, from: Day?, to: Day?) throws -> Report.Section {
+    func activity(_ tx: StoreTransaction, from: Day?, to: Day?, placed: [Statistics.PlacedPeriods]) throws -> Report.Section {
         let (first, last) = (from?.iso ?? "0000-00-00", to?.iso ?? "9999-99-99")
-        let measures: [(name: String, sql: String)] = [
-            ("Inductions started", "SELECT start_date, count(*) FROM induction_periods WHERE start_date BETWEEN ? AND ? GROUP BY 1"),
-            ("Released", "SELECT end_date, count(*) FROM induction_periods WHERE outcome IS NULL AND end_date BETWEEN ? AND ? GROUP BY 1"),
-            ("Passed", "SELECT end_date, count(*) FROM induction_periods WHERE outcome = 'pass' AND end_date BETWEEN ? AND ? GROUP BY 1"),
-            ("Failed", "SELECT end_date, count(*) FROM induction_periods WHERE outcome = 'fail' AND end_date BETWEEN ? AND ? GROUP BY 1"),
+        let measures: [(name: String, sql: String?)] = [
+            ("Inductions started", nil), ("Released", nil), ("Passed", nil), ("Failed", nil),
             ("ECTs registered", "SELECT start_date, count(*) FROM school_registrations WHERE role = 'ect' AND start_date BETWEEN ? AND ? GROUP BY 1"),
             ("Mentors registered", "SELECT start_date, count(*) FROM school_registrations WHERE role = 'mentor' AND start_date BETWEEN ? AND ? GROUP BY 1"),
         ]
         var byTerm: [Int: (label: String, counts: [Int])] = [:]
+        func add(_ date: String, _ index: Int, _ count: Int) {
+            guard date >= first, date <= last, let day = Day(iso: date) else { return }
+            let term = Self.term(of: day)
+            byTerm[term.order, default: (term.label, Array(repeating: 0, count: measures.count))].counts[index] += count
+        }
+        // The periods' measures from the groups already read; the registrations' here.
+        for group in placed {
+            add(group.start, 0, group.count)
+            if !group.end.isEmpty { add(group.end, group.outcome == "pass" ? 2 : group.outcome == "fail" ? 3 : 1, group.count) }
+        }
         for (index, measure) in measures.enumerated() {
-            for count in try tx.counts(measure.sql, [first, last]) {
-                guard let day = Day(iso: count.label) else { continue }
-                let term = Self.term(of: day)
-                byTerm[term.order, default: (term.label, Array(repeating: 0, count: measures.count))].counts[index] += count.count
-            }
+            guard let sql = measure.sql else { continue }
+            for count in try tx.counts(sql, [first, last]) { add(count.label, index, count.count) }
         }
         let terms = byTerm.keys.sorted().map { byTerm[$0]! }
         let charted = Array(measures.indices.prefix(4))
@@ -326,18 +334,19 @@ public struct ReportBuilder {
     /// region, where GIAS gives it) of the school: a registration's school; for an
     /// induction period, the school the ECT was registered at when it started, or
     /// "unknown" when no registration covers that day.
-    func byLocalAuthority(_ tx: StoreTransaction) throws -> Report.Section {
+    func byLocalAuthority(_ tx: StoreTransaction, placed: [Statistics.PlacedPeriods]) throws -> Report.Section {
         let place = "coalesce(nullif(s.la_code, '') || ' ' || s.la_name, 'unknown') || '|' || coalesce(nullif(s.region_name, ''), '')"
         let ects = try tx.counts("SELECT \(place), count(DISTINCT r.trn) FROM school_registrations r JOIN schools s ON s.urn = r.school_urn WHERE r.role = 'ect' GROUP BY 1")
         let mentors = try tx.counts("SELECT \(place), count(DISTINCT r.trn) FROM school_registrations r JOIN schools s ON s.urn = r.school_urn WHERE r.role = 'mentor' GROUP BY 1")
-        let periods = try tx.counts("""
-            SELECT coalesce((SELECT \(place) FROM school_registrations r JOIN schools s ON s.urn = r.school_urn
-                             WHERE r.trn = p.trn AND r.role = 'ect' AND r.start_date <= p.start_date
-                               AND (r.end_date IS NULL OR r.end_date >= p.start_date)
-                             ORDER BY r.start_date DESC LIMIT 1), 'unknown|'),
-                   count(*)
-            FROM induction_periods p GROUP BY 1
-            """)
+        // Each LA code's label as the schools give it.
+        var laLabels: [String: String] = [:]
+        for count in try tx.counts("SELECT DISTINCT s.la_code || '\t' || \(place), 0 FROM schools s WHERE s.la_code <> ''") {
+            let parts = count.label.split(separator: "\t", maxSplits: 1).map(String.init)
+            if parts.count == 2, laLabels[parts[0]] == nil { laLabels[parts[0]] = parts[1] }
+        }
+        var periodCounts: [String: Int] = [:]
+        for group in placed { periodCounts[laLabels[group.laCode] ?? "unknown|", default: 0] += group.count }
+        let periods = periodCounts.map { Statistics.Count(label: $0.key, count: $0.value) }
         var labels = Set<String>()
         for list in [ects, mentors, periods] { labels.formUnion(list.map(\.label)) }
         // Places by name, the unknown one last.

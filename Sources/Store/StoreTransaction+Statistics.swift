@@ -7,6 +7,11 @@ public enum Statistics {
     public struct Count: Hashable, Sendable {
         public let label: String
         public let count: Int
+
+        public init(label: String, count: Int) {
+            self.label = label
+            self.count = count
+        }
     }
 
     /// Induction periods with one appropriate body, by how they stand.
@@ -37,6 +42,18 @@ public enum Statistics {
         public let kind: String
         public let rows: Int
         public let milliseconds: Int
+    }
+
+    /// Induction periods alike in programme, dates, outcome and place, and how many: the
+    /// place is the old LA code of the school the ECT was registered at when the period
+    /// started ("" when no registration covers that day).
+    public struct PlacedPeriods: Hashable, Sendable {
+        public let programme: String
+        public let start: String
+        public let end: String
+        public let outcome: String
+        public let laCode: String
+        public let count: Int
     }
 
     public struct Run: Hashable, Sendable {
@@ -150,6 +167,23 @@ extension StoreTransaction {
             counts = kept
         }
         return Statistics.Run(id: row[0], asOf: row[1], milliseconds: row[2], counts: counts)
+    }
+
+    /// Every induction period, grouped (see `Statistics.PlacedPeriods`): a few thousand
+    /// groups for a million periods.
+    public func placedPeriods() throws -> [Statistics.PlacedPeriods] {
+        try Row.fetchAll(db, sql: """
+            SELECT programme, start_date, end_date, outcome, la, count(*) FROM (
+              SELECT p.programme, p.start_date, coalesce(p.end_date, '') AS end_date, coalesce(p.outcome, '') AS outcome,
+                     coalesce((SELECT s.la_code FROM school_registrations r JOIN schools s ON s.urn = r.school_urn
+                               WHERE r.trn = p.trn AND r.role = 'ect' AND r.start_date <= p.start_date
+                                 AND (r.end_date IS NULL OR r.end_date >= p.start_date)
+                               ORDER BY r.start_date DESC LIMIT 1), '') AS la
+              FROM induction_periods p)
+            GROUP BY 1, 2, 3, 4, 5
+            """).map {
+            Statistics.PlacedPeriods(programme: $0[0], start: $0[1], end: $0[2], outcome: $0[3], laCode: $0[4], count: $0[5])
+        }
     }
 
     /// Days from each ECT's first school start to their first claim by an appropriate body.
