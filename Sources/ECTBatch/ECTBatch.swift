@@ -24,7 +24,7 @@ struct ECTBatch: ParsableCommand {
             missing (no reference data, no TRS extract). After 66, 73, 74 and 77 the files \
             concerned are still in the inbox, untouched, and stderr names the path and errno.
             """,
-        subcommands: [Run.self, Validate.self, Report.self, LoadReference.self])
+        subcommands: [Run.self, Validate.self, Report.self, LoadReference.self, ExportOutcomes.self])
 
     static func main() {
         // A file size limit (RLIMIT_FSIZE) must fail the write (EFBIG, reported as ours),

@@ -125,6 +125,7 @@ public struct ReportBuilder {
             report.sections.append(try byLocalAuthority(tx, placed: placed))
             report.sections.append(try extensions(tx))
             report.sections.append(daysToClaim(try tx.daysFromSchoolStartToClaim()))
+            report.sections.append(trsOutcomes(try tx.outcomeStates()))
             let months = try tx.submissionsByMonth(from: from, to: to)
             report.sections.append(filesAndRows(months, firstColumn: "Month", id: "rejection-rates",
                                                 question: "What share of rows was rejected, by month and by kind?"))
@@ -187,6 +188,7 @@ public struct ReportBuilder {
         if extensions.count >= 2 {
             report.relations.append(Array(extensions.dropLast(2)) + [extensions[extensions.count - 1]])
         }
+        report.relateRows(of: "trs-outcomes", total: "Outcomes", parts: ["Pending", "Exported"])
         // Days to claim: the first row counts the ECTs the buckets (the last rows) share out.
         let days = report.column("Value", of: "days-to-claim")
         if days.count > 4 { report.relations.append([days[0]] + days.dropFirst(4)) }
@@ -368,6 +370,20 @@ public struct ReportBuilder {
             table: .init(id: "by-local-authority",
                          columns: ["Local authority", "Region", "ECTs registered", "Mentors registered", "Induction periods"],
                          rows: rows))
+    }
+
+    /// What TRS has been sent: the outbox's outcomes by status, pending or exported.
+    func trsOutcomes(_ states: [(status: String, state: String, count: Int)]) -> Report.Section {
+        let statuses = ["InProgress", "Passed", "Failed"]
+        func count(_ status: String, _ state: String) -> Int { states.first { $0.status == status && $0.state == state }?.count ?? 0 }
+        return .init(
+            title: "Outcomes for the Teaching Record System",
+            question: "Which outcomes has TRS still to learn? Pending ones wait for `ect-batch export-outcomes`; exported ones are in a file for TRS.",
+            table: .init(id: "trs-outcomes", columns: ["Induction status", "Outcomes", "Pending", "Exported"],
+                         rows: statuses.map { status in
+                             [.text(status), .count(count(status, "pending") + count(status, "exported")),
+                              .count(count(status, "pending")), .count(count(status, "exported"))]
+                         }))
     }
 
     func extensions(_ tx: StoreTransaction) throws -> Report.Section {

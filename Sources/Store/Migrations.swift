@@ -275,6 +275,20 @@ enum Migrations {
                 );
                 """)
         }
+        // Outcomes exported to a file for TRS, each exactly once: an export is recorded
+        // before its file is written and finished once the file is in place.
+        migrator.registerMigration("v9-trs-exports") { db in
+            try db.execute(sql: """
+                CREATE TABLE trs_exports (
+                  id INTEGER PRIMARY KEY,
+                  path TEXT NOT NULL,
+                  started_at TEXT NOT NULL,
+                  finished_at TEXT
+                );
+                ALTER TABLE trs_outbox ADD COLUMN export_id INTEGER REFERENCES trs_exports(id);
+                CREATE INDEX trs_outbox_by_export ON trs_outbox(export_id);
+                """)
+        }
         return migrator
     }
 }

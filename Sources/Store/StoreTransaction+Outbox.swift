@@ -1,0 +1,72 @@
+import Domain
+import GRDB
+
+/// An outcome TRS must learn (induction begun, passed, failed), as queued in the outbox.
+public struct QueuedOutcome: Hashable, Sendable {
+    public let id: Int64
+    public let trn: String
+    /// TRS's induction status: `InProgress`, `Passed` or `Failed`.
+    public let status: String
+    public let startDate: String
+    public let completedDate: String?
+    /// When it was recorded (the processing time of the file that caused it), UTC.
+    public let recordedAt: String
+}
+
+/// An export of outcomes to a file: recorded before the file is written, finished once it
+/// is in place; one left unfinished by a kill is finished or undone by the next export.
+public struct OutcomeExport: Hashable, Sendable {
+    public let id: Int64
+    public let path: String
+}
+
+extension StoreTransaction {
+    /// Exports left unfinished (a kill between claiming their outcomes and finishing).
+    public func unfinishedExports() throws -> [OutcomeExport] {
+        try Row.fetchAll(db, sql: "SELECT id, path FROM trs_exports WHERE finished_at IS NULL ORDER BY id").map {
+            OutcomeExport(id: $0[0], path: $0[1])
+        }
+    }
+
+    /// Starts an export to `path`: every outcome not yet exported is claimed for it, oldest
+    /// first. Returns the export and its outcomes (none: nothing is recorded).
+    public func startExport(to path: String, at time: String) throws -> (OutcomeExport, [QueuedOutcome])? {
+        let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM trs_outbox WHERE export_id IS NULL") ?? 0
+        guard pending > 0 else { return nil }
+        try db.execute(sql: "INSERT INTO trs_exports (path, started_at) VALUES (?, ?)", arguments: [path, time])
+        let export = OutcomeExport(id: db.lastInsertedRowID, path: path)
+        try db.execute(sql: "UPDATE trs_outbox SET export_id = ? WHERE export_id IS NULL", arguments: [export.id])
+        return (export, try outcomes(of: export))
+    }
+
+    /// The outcomes an export claimed, oldest first.
+    public func outcomes(of export: OutcomeExport) throws -> [QueuedOutcome] {
+        try Row.fetchAll(db, sql: """
+            SELECT o.id, o.trn, o.induction_status, o.start_date, o.completion_date, s.processed_at
+            FROM trs_outbox o JOIN submissions s ON s.id = o.submission_id
+            WHERE o.export_id = ? ORDER BY o.id
+            """, arguments: [export.id]).map {
+            QueuedOutcome(id: $0[0], trn: $0[1], status: $0[2], startDate: $0[3], completedDate: $0[4], recordedAt: $0[5])
+        }
+    }
+
+    /// Marks an export's outcomes exported: its file is in place.
+    public func finishExport(_ export: OutcomeExport, at time: String) throws {
+        try db.execute(sql: "UPDATE trs_outbox SET exported_at = ? WHERE export_id = ?", arguments: [time, export.id])
+        try db.execute(sql: "UPDATE trs_exports SET finished_at = ? WHERE id = ?", arguments: [time, export.id])
+    }
+
+    /// Undoes an export whose file never got in place: its outcomes are pending again.
+    public func abandonExport(_ export: OutcomeExport) throws {
+        try db.execute(sql: "UPDATE trs_outbox SET export_id = NULL WHERE export_id = ?", arguments: [export.id])
+        try db.execute(sql: "DELETE FROM trs_exports WHERE id = ?", arguments: [export.id])
+    }
+
+    /// Outcomes by status and by whether they were exported: (status, state, count).
+    public func outcomeStates() throws -> [(status: String, state: String, count: Int)] {
+        try Row.fetchAll(db, sql: """
+            SELECT induction_status, CASE WHEN exported_at IS NULL THEN 'pending' ELSE 'exported' END, count(*)
+            FROM trs_outbox GROUP BY 1, 2 ORDER BY 1, 2
+            """).map { ($0[0], $0[1], $0[2]) }
+    }
+}
