@@ -9,7 +9,7 @@ import Store
 struct LoadReference: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load-reference",
-        abstract: "Load or reload schools, trusts, appropriate bodies and lead providers.",
+        abstract: "Load or reload schools, trusts, appropriate bodies, lead providers and local authorities.",
         discussion: """
             Columns are found by header and other columns are ignored, so GIAS downloads load \
             unchanged, in Windows-1252 as GIAS serves them (a UTF-8 file, with or without a byte \
