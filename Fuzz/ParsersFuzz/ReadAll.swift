@@ -1,14 +1,23 @@
+import Foundation
 import Parsers
 
 /// Reads `bytes` as a submission to the end, as the run would. Any outcome but a crash,
 /// a hang or unbounded memory is fine: rows, row problems and content `ReadError`s are
-/// the readers' answers to bad input; bytes in memory never give a system failure.
+/// the readers' answers to bad input; bytes in memory (a workbook's, in a temporary file of
+/// ours) never give a system failure.
 func readAll(_ bytes: [UInt8]) {
     // The first byte picks the name, so the fuzzer explores every format's hints.
-    let names = ["f.csv", "f.json", "f.ndjson", "f.xml", "f.txt"]
+    let names = ["f.csv", "f.json", "f.ndjson", "f.xml", "f.txt", "f.xlsx"]
     let name = names[Int(bytes.first ?? 0) % names.count]
+    let content = Array(bytes.dropFirst())
+    // A workbook is a zip, read from a file: such bytes go through one.
+    let workbook = content.starts(with: [0x50, 0x4B, 0x03, 0x04])
+    let path = NSTemporaryDirectory() + "parsers-fuzz-\(getpid()).xlsx"
+    if workbook { _ = FileManager.default.createFile(atPath: path, contents: Data(content)) }
+    defer { if workbook { unlink(path) } }
     do throws(ReadError) {
-        let reader = try SubmissionReader(stream: ByteStream(bytes: Array(bytes.dropFirst())), fileName: name)
+        let reader = workbook ? try SubmissionReader(path: path)
+            : try SubmissionReader(stream: ByteStream(bytes: content), fileName: name)
         var rows = 0
         while let row = try reader.next() {
             _ = row.input
@@ -18,7 +27,7 @@ func readAll(_ bytes: [UInt8]) {
     } catch {
         switch error {
         case .content(let error): _ = error.problem.description
-        case .system(let error): preconditionFailure("bytes in memory gave a system failure: \(error)")
+        case .system(let error): preconditionFailure("bytes in memory (or a file of ours) gave a system failure: \(error)")
         }
     }
 }

@@ -70,9 +70,7 @@ enum WorkbookConverter {
         let xmlPath = folder + "/ect-sheet-\(UUID().uuidString).xml"
         defer { unlink(xmlPath) }
         try inflate(archive, sheet, to: xmlPath, limits: limits, budget: &budget)
-        if try XMLConverter.declaresDocumentType(try ByteStream(path: xmlPath)) {
-            throw ReadError.content(ParseError(.xmlDoctype, "The workbook's sheet declares a document type (<!DOCTYPE …>), which is not accepted. Save the workbook again from Excel."))
-        }
+        try XMLConverter.checkBeforeParsing({ () throws(ReadError) in try ByteStream(path: xmlPath) }, what: "The workbook's first sheet")
         let rowsPath = folder + "/ect-rows-\(UUID().uuidString).jsonl"
         let descriptor = open(rowsPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { throw .system(.last(.create, rowsPath)) }
@@ -176,9 +174,7 @@ enum WorkbookConverter {
     /// Parses a small part with `delegate`, after refusing any document type declaration.
     private static func parse<Part: XMLParserDelegate>(_ bytes: [UInt8], _ delegate: Part) throws(ReadError) -> Part {
         guard !bytes.isEmpty else { return delegate }
-        if try XMLConverter.declaresDocumentType(ByteStream(bytes: bytes)) {
-            throw ReadError.content(ParseError(.xmlDoctype, "A part of the workbook declares a document type (<!DOCTYPE …>), which is not accepted. Save the workbook again from Excel."))
-        }
+        try XMLConverter.checkBeforeParsing({ ByteStream(bytes: bytes) }, what: "A part of the workbook")
         let parser = XMLParser(data: Data(bytes))
         parser.shouldResolveExternalEntities = false
         parser.delegate = delegate

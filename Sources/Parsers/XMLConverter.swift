@@ -33,19 +33,7 @@ enum XMLConverter {
     /// `scratch` is the folder for the converted rows (the system's temporary folder when nil).
     static func convert(_ input: InputStream, bytes: () throws(ReadError) -> ByteStream,
                         scratch: String?) throws(ReadError) -> Converted {
-        if try declaresDocumentType(try bytes()) {
-            throw ReadError.content(ParseError(.xmlDoctype, "The XML has a document type declaration (<!DOCTYPE …>), which is not accepted. Remove it: submissions need no DTD or entities."))
-        }
-        // FoundationXML crashes on a processing instruction without data, so none is
-        // accepted but the XML declaration at the start.
-        if let line = try firstProcessingInstructionLine(try bytes()) {
-            throw ReadError.content(ParseError(.xmlInvalid, "The XML has a processing instruction (<?…?>) other than the XML declaration at its start. Remove it.", line: line))
-        }
-        // FoundationXML traps on text that is not UTF-8 (in a comment, for one), so the
-        // whole file is checked first.
-        if let line = try firstInvalidUTF8Line(try bytes()) {
-            throw ReadError.content(ParseError(.fileEncoding, "The XML is not UTF-8 text. Save it as UTF-8 and upload it again.", line: line))
-        }
+        try checkBeforeParsing(bytes, what: "The XML")
         let folder = scratch ?? FileManager.default.temporaryDirectory.path
         let path = folder + "/ect-xml-\(UUID().uuidString).ndjson"
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
@@ -72,6 +60,23 @@ enum XMLConverter {
             throw ReadError.content(ParseError(.xmlInvalid, "The file is not valid XML (\(detail.trimmingSpaces())). Check it with an XML validator, or send CSV.", line: parser.lineNumber))
         }
         return Converted(path: path, kind: delegate.kind, keys: delegate.keys)
+    }
+
+    /// What must be true of XML before FoundationXML sees it (`bytes` opens a fresh stream
+    /// of it each time; `what` names it in messages): no document type declaration (so no
+    /// entity can be declared or read); no processing instruction but the XML declaration
+    /// (FoundationXML crashes on one without data); UTF-8 throughout (FoundationXML traps
+    /// on text that is not, in a comment or an element name). Found by fuzzing.
+    static func checkBeforeParsing(_ bytes: () throws(ReadError) -> ByteStream, what: String) throws(ReadError) {
+        if try declaresDocumentType(try bytes()) {
+            throw ReadError.content(ParseError(.xmlDoctype, "\(what) has a document type declaration (<!DOCTYPE …>), which is not accepted. Remove it: submissions need no DTD or entities."))
+        }
+        if let line = try firstProcessingInstructionLine(try bytes()) {
+            throw ReadError.content(ParseError(.xmlInvalid, "\(what) has a processing instruction (<?…?>) other than the XML declaration at its start. Remove it.", line: line))
+        }
+        if let line = try firstInvalidUTF8Line(try bytes()) {
+            throw ReadError.content(ParseError(.fileEncoding, "\(what) is not UTF-8 text. Save it as UTF-8 and upload it again.", line: line))
+        }
     }
 
     /// The line of the first `<?` that is not the XML declaration at the very start (after

@@ -183,6 +183,14 @@ struct FuzzRegressionTests {
         }
     }
 
+    @Test("a workbook whose part is not UTF-8 is refused, not a crash in FoundationXML")
+    func workbookPartNotUTF8() throws {
+        let input = try #require(FileManager.default.contents(atPath: Self.folder + "/xlsx-part-invalid-utf8.bin"))
+        let path = FileManagerShim.write("", name: "w.xlsx")
+        try Data(input.dropFirst()).write(to: URL(fileURLWithPath: path))
+        #expect { try SubmissionReader(path: path) } throws: { ($0 as? ReadError)?.content?.code == .fileEncoding }
+    }
+
     static let utf8Cases: [([UInt8], Int?)] = [
         (Array("a\nb\nc".utf8), nil), (Array("a\nb\n".utf8) + [0xC3], 3), (Array("é\n".utf8) + [0xE2, 0x82], 2),
         ([0x41, 0x0A, 0xFF], 2), (Array(String(repeating: "é", count: 40_000).utf8) + [0x0A, 0xED, 0xA0, 0x80], 2),
