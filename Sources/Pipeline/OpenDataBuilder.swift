@@ -61,9 +61,8 @@ struct OpenDataBuilder {
             let programme = group.programme == "provider-led" ? "Provider-led" : "School-led"
             let authority = byOldCode[group.laCode]
             add(group.start, 0, programme: programme, authority: authority, count: group.count)
-            if !group.end.isEmpty {
-                add(group.end, group.outcome == "pass" ? 2 : group.outcome == "fail" ? 3 : 1, programme: programme,
-                    authority: authority, count: group.count)
+            if let ending = group.ending {
+                add(group.end, ending.rawValue, programme: programme, authority: authority, count: group.count)
             }
         }
 
@@ -132,5 +131,16 @@ struct OpenDataBuilder {
             let la = place.authority!
             return time + ["Local authority"] + country + [la.regionCode, la.regionName, la.oldCode, la.newCode, la.name]
         }
+    }
+}
+
+extension Statistics.PlacedPeriods {
+    /// How periods that ended, ended; the number is the measure's place after "started"
+    /// in the activity tables (started 0, released 1, passed 2, failed 3).
+    enum Ending: Int { case released = 1, passed, failed }
+
+    var ending: Ending? {
+        guard !end.isEmpty else { return nil }
+        return outcome == "pass" ? .passed : outcome == "fail" ? .failed : .released
     }
 }

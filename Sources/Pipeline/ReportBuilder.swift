@@ -121,7 +121,7 @@ public struct ReportBuilder {
             report.sections.append(try activity(tx, from: from, to: to, placed: placed))
             report.sections.append(byAppropriateBody(try tx.periodsByAppropriateBody()))
             report.sections.append(try byProgramme(tx))
-            report.sections.append(try byStartTerm(tx))
+            report.sections.append(byStartTerm(placed))
             report.sections.append(try byLocalAuthority(tx, placed: placed))
             report.sections.append(try extensions(tx))
             report.sections.append(daysToClaim(try tx.daysFromSchoolStartToClaim()))
@@ -260,7 +260,7 @@ public struct ReportBuilder {
         // The periods' measures from the groups already read; the registrations' here.
         for group in placed {
             add(group.start, 0, group.count)
-            if !group.end.isEmpty { add(group.end, group.outcome == "pass" ? 2 : group.outcome == "fail" ? 3 : 1, group.count) }
+            if let ending = group.ending { add(group.end, ending.rawValue, group.count) }
         }
         for (index, measure) in measures.enumerated() {
             guard let sql = measure.sql else { continue }
@@ -316,12 +316,12 @@ public struct ReportBuilder {
         }
     }
 
-    func byStartTerm(_ tx: StoreTransaction) throws -> Report.Section {
+    func byStartTerm(_ placed: [Statistics.PlacedPeriods]) -> Report.Section {
         var terms: [Int: (String, Int)] = [:]
-        for count in try tx.counts("SELECT start_date, count(*) FROM induction_periods GROUP BY 1") {
-            guard let day = Day(iso: count.label) else { continue }
+        for group in placed {
+            guard let day = Day(iso: group.start) else { continue }
             let term = Self.term(of: day)
-            terms[term.order, default: (term.label, 0)].1 += count.count
+            terms[term.order, default: (term.label, 0)].1 += group.count
         }
         let ordered = terms.keys.sorted().map { terms[$0]! }
         return .init(

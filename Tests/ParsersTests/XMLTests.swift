@@ -172,12 +172,18 @@ struct UTF16XMLTests {
 struct FuzzRegressionTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fuzz").path
 
+    /// The fuzz input `name` as a file called `fileName` (its first byte picks the name in
+    /// the fuzzer; the rest is the file).
+    func replay(_ name: String, as fileName: String) throws -> String {
+        let input = try #require(FileManager.default.contents(atPath: Self.folder + "/" + name))
+        let path = FileManagerShim.write("", name: fileName)
+        try Data(input.dropFirst()).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
     @Test("XML whose comment is not UTF-8 is refused, not a crash")
     func invalidUTF8InComment() throws {
-        // The fuzz input's first byte picks the name; the rest is the file.
-        let input = try #require(FileManager.default.contents(atPath: Self.folder + "/xml-comment-invalid-utf8.bin"))
-        let path = FileManagerShim.write("", name: "c.xml")
-        try Data(input.dropFirst()).write(to: URL(fileURLWithPath: path))
+        let path = try replay("xml-comment-invalid-utf8.bin", as: "c.xml")
         #expect { try SubmissionReader(path: path) } throws: { error in
             (error as? ReadError)?.content == ParseError(.fileEncoding, "The XML is not UTF-8 text. Save it as UTF-8 and upload it again.", line: 2)
         }
@@ -185,9 +191,7 @@ struct FuzzRegressionTests {
 
     @Test("a workbook whose part is not UTF-8 is refused, not a crash in FoundationXML")
     func workbookPartNotUTF8() throws {
-        let input = try #require(FileManager.default.contents(atPath: Self.folder + "/xlsx-part-invalid-utf8.bin"))
-        let path = FileManagerShim.write("", name: "w.xlsx")
-        try Data(input.dropFirst()).write(to: URL(fileURLWithPath: path))
+        let path = try replay("xlsx-part-invalid-utf8.bin", as: "w.xlsx")
         #expect { try SubmissionReader(path: path) } throws: { ($0 as? ReadError)?.content?.code == .fileEncoding }
     }
 
@@ -199,9 +203,7 @@ struct FuzzRegressionTests {
 
     @Test("XML with an empty processing instruction is refused, not a crash")
     func emptyProcessingInstruction() throws {
-        let input = try #require(FileManager.default.contents(atPath: Self.folder + "/xml-empty-processing-instruction.bin"))
-        let path = FileManagerShim.write("", name: "p.xml")
-        try Data(input.dropFirst()).write(to: URL(fileURLWithPath: path))
+        let path = try replay("xml-empty-processing-instruction.bin", as: "p.xml")
         #expect { try SubmissionReader(path: path) } throws: { ($0 as? ReadError)?.content?.code == .xmlInvalid }
     }
 
