@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "ect-batch", targets: ["ECTBatch"]),
         .executable(name: "ect-bench", targets: ["Bench"]),
         .executable(name: "parsers-fuzz", targets: ["ParsersFuzz"]),
+        .executable(name: "fake-trs", targets: ["FakeTRSServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,22 +32,30 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
+        // TRS API v3 client: bulk find, second looks, delivery; retries (URLSession, no
+        // dependency: FoundationNetworking ships with the toolchain).
+        .target(name: "TRS", dependencies: ["Domain", "Rules"]),
+        // A stand-in for TRS API v3 on loopback (tests, benchmark, README example).
+        .target(name: "FakeTRS", dependencies: ["Domain"]),
+        .executableTarget(name: "FakeTRSServer", dependencies: [
+            "FakeTRS", "Domain", "Parsers", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // Result files for submitters; statistics reports.
         .target(name: "Reports", dependencies: ["Domain", "Parsers"]),
         // The run: lock, discovery, ordering, one transaction per file, archive.
         .target(name: "Pipeline", dependencies: [
-            "Domain", "Parsers", "Rules", "Store", "Reports", "CSupport",
+            "Domain", "Parsers", "Rules", "Store", "Reports", "CSupport", "TRS",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "ECTBatch", dependencies: [
-            "Domain", "Parsers", "Pipeline", "Reports", "Store",
+            "Domain", "Parsers", "Pipeline", "Reports", "Store", "TRS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Seeded generator of realistic inboxes and the release-build timing command.
         .executableTarget(name: "Bench", dependencies: [
-            "Domain", "Parsers", "Pipeline", "Store", "TestSupport",
+            "Domain", "Parsers", "Pipeline", "Store", "TestSupport", "FakeTRS", "TRS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/Bench"),
@@ -65,6 +74,7 @@ let package = Package(
         ]),
         .testTarget(name: "ReportsTests", dependencies: ["TestSupport", "Reports", "Parsers", "Domain"]),
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Store", "Domain", "Reports", "Parsers"], exclude: ["Golden"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Domain", "Store"]),
+        .testTarget(name: "TRSTests", dependencies: ["TRS", "FakeTRS", "Domain", "Rules", "Parsers"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Domain", "Store", "FakeTRS", "Parsers"]),
     ]
 )

@@ -2,6 +2,7 @@ import ArgumentParser
 import Domain
 import Foundation
 import Pipeline
+import TRS
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,12 +16,15 @@ struct Run: ParsableCommand {
 
             Files whose names start with '.' or end with .part, .partial or .tmp are uploads in \
             progress and are left for the next run; so are files modified within --settle seconds.
+
+            TRS is read from an extract (--trs) or, with --trs-api, from TRS's API, asked in bulk \
+            before any file is taken. When the API stays unreachable, no row is rejected for it: \
+            the files wait in the inbox and the run exits 69.
             """)
 
     @OptionGroup var common: CommonOptions
 
-    @Option(help: ArgumentHelp("The TRS extract (CSV). Default: the newest file in <root>/trs/.", valueName: "file"))
-    var trs: String?
+    @OptionGroup var trsSource: TRSOptions
 
     @Option(name: .customLong("as-of"), help: ArgumentHelp("The day the run treats as today (YYYY-MM-DD). Default: today.", valueName: "date"))
     var asOf: Day?
@@ -39,12 +43,19 @@ struct Run: ParsableCommand {
     func run() throws {
         let logger = common.makeLogger()
         let asOf = self.asOf ?? Day.today
-        var job = BatchRun(options: .init(root: common.dataRoot, trsPath: trs, asOf: asOf, settleSeconds: settle,
+        let client: TRSClient?
+        do {
+            client = try trsSource.client()
+        } catch {
+            throw logger.failure(error)
+        }
+        var options = BatchRun.Options(root: common.dataRoot, trsPath: trsSource.trs, asOf: asOf, settleSeconds: settle,
                                           runID: Self.runID(),
                                           killAfterRows: ProcessInfo.processInfo.environment["ECT_BATCH_KILL_AFTER_ROWS"].flatMap { Int($0) },
                                           killAfterArchives: ProcessInfo.processInfo.environment["ECT_BATCH_KILL_AFTER_ARCHIVES"].flatMap { Int($0) },
-                                          suppressBelow: suppressBelow),
-                           logger: logger)
+                                          suppressBelow: suppressBelow)
+        options.trsAPI = client
+        var job = BatchRun(options: options, logger: logger)
         if isatty(2) == 1 {
             job.progress = { done, total in
                 if total >= 50, done % 25 == 0 || done == total {

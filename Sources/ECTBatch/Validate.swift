@@ -2,6 +2,7 @@ import ArgumentParser
 import Domain
 import Parsers
 import Pipeline
+import TRS
 import Reports
 
 struct Validate: ParsableCommand {
@@ -22,8 +23,7 @@ struct Validate: ParsableCommand {
     @Option(name: .customLong("as"), help: ArgumentHelp("Who sends it: schools:URN, trusts:UID or appropriate-bodies:ID.", valueName: "kind:id"))
     var submitter: String
 
-    @Option(help: ArgumentHelp("The TRS extract (CSV). Default: the newest file in <root>/trs/.", valueName: "file"))
-    var trs: String?
+    @OptionGroup var trsSource: TRSOptions
 
     @Option(name: .customLong("as-of"), help: ArgumentHelp("The day treated as today (YYYY-MM-DD). Default: today.", valueName: "date"))
     var asOf: Day?
@@ -45,7 +45,14 @@ struct Validate: ParsableCommand {
     func run() throws {
         let logger = common.makeLogger()
         let who = Submitter(argument: submitter)!
-        let dryRun = DryRun(root: common.dataRoot, trsPath: trs, asOf: asOf ?? Day.today, logger: logger)
+        let client: TRSClient?
+        do {
+            client = try trsSource.client()
+        } catch {
+            throw logger.failure(error)
+        }
+        let dryRun = DryRun(root: common.dataRoot, trsPath: trsSource.trs, trsAPI: client, asOf: asOf ?? Day.today,
+                            logger: logger)
         var rows: [JSONValue] = []
         let outcome: DryRun.Outcome
         do {

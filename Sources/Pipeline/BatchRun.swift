@@ -8,7 +8,9 @@ import Domain
 import Logging
 import Parsers
 import Reports
+import Rules
 import Store
+import TRS
 
 /// `ect-batch run`: every new inbox file, in order, each in its own transaction.
 public struct BatchRun {
@@ -16,6 +18,8 @@ public struct BatchRun {
         public var root: DataRoot
         /// The TRS extract; `nil` means the newest file in `<root>/trs/`.
         public var trsPath: String?
+        /// TRS's API, used instead of an extract when given.
+        public var trsAPI: TRSClient?
         public var asOf: Day
         public var settleSeconds: Int
         public var runID: String
@@ -57,6 +61,8 @@ public struct BatchRun {
         public var milliseconds = 0
         /// Where the time went.
         public var timings = StageTimings()
+        /// What was asked of TRS's API (zero with an extract).
+        public var trsRequests = TRSClient.Counters()
 
         /// The run's counts: the one source for stdout, the log, the store and the report.
         public var counts: RunCounts {
@@ -114,7 +120,7 @@ public struct BatchRun {
         // opens and the inbox is listed; the first files are scanned meanwhile.
         var timings = StageTimings()
         let (trsPath, logger) = (options.trsPath, self.logger)
-        let trsLoad = Background(name: "trs-load") { () -> (Result<TRSIndex, RunError>, StageTimings) in
+        let trsLoad = options.trsAPI != nil ? nil : Background(name: "trs-load") { () -> (Result<TRSIndex, RunError>, StageTimings) in
             var timings = StageTimings()
             let started = Inbox.nowNanoseconds()
             let trs = Result { () throws(RunError) in try TRSLoader.load(path: trsPath, root: root, logger: logger) }
@@ -136,6 +142,23 @@ public struct BatchRun {
         summary.notices = listing.notices
         timings.add(.discover, since: stageStart)
         let asOf = options.asOf
+        var blocked = Set(summary.faults.compactMap(\.submitter))
+        if summary.faults.contains(where: { $0.submitter == nil }) { summary.stopped = true }
+        // Through the API, TRS is asked about the whole night before any file is claimed:
+        // when it cannot be reached, every file stays in the inbox as it was.
+        var apiSource: TRSAPISource?
+        if let client = options.trsAPI, !summary.stopped {
+            let asking = Inbox.nowNanoseconds()
+            let source = TRSAPISource(client: client, today: asOf)
+            let wanted = listing.files.filter { reference.knows($0.submitter) && !blocked.contains($0.submitter) }
+            do throws(TRSError) {
+                try source.prefetch(TRSPrefetch.lookups(in: wanted, asOf: asOf, scratch: root.temporary))
+            } catch {
+                throw .trs(error)
+            }
+            timings.add(.trs, since: asking)
+            apiSource = source
+        }
         let lookahead = Lookahead(files: listing.files) { index, file in
             guard reference.knows(file.submitter) else { return nil }
             var look = FirstLook.take(file, claimingInto: root, scratch: root.temporary)
@@ -147,17 +170,21 @@ public struct BatchRun {
             look.timings.add(.write, since: preparing)
             return look
         }
-        var blocked = Set(summary.faults.compactMap(\.submitter))
-        if summary.faults.contains(where: { $0.submitter == nil }) { summary.stopped = true }
         blocked.forEach(lookahead.block)
-        let (loaded, loading) = trsLoad.value
-        timings.merge(loading)
-        let trs: TRSIndex
-        do {
-            trs = try loaded.get()
-        } catch {
-            putBack(lookahead.stop(), into: &summary)
-            throw error
+        let trs: any TeacherRecordSource
+        if let apiSource {
+            trs = apiSource
+        } else if let trsLoad {
+            let (loaded, loading) = trsLoad.value
+            timings.merge(loading)
+            do {
+                trs = try loaded.get()
+            } catch {
+                putBack(lookahead.stop(), into: &summary)
+                throw error
+            }
+        } else {
+            preconditionFailure("a run has an extract or an API")
         }
         for notice in listing.notices {
             logger.notice("left in the inbox: \(notice.path.loggable) (\(notice.reason))")
@@ -249,6 +276,11 @@ public struct BatchRun {
         }
         timings.merge(processor.timings)
         summary.timings = timings
+        if let client = options.trsAPI {
+            let asked = client.counts
+            summary.trsRequests = asked
+            logger.info("TRS API: \(asked.findRequests) find and \(asked.personRequests) person request(s), \(asked.retries) retried, \(asked.waitingNanoseconds / 1_000_000) ms waiting")
+        }
         logger.info("run \(options.runID): \(summary.counts.line), \(summary.milliseconds) ms")
         return summary
     }
@@ -304,9 +336,11 @@ public struct BatchRun {
         }
     }
 
-    /// The store, the reference data and the TRS extract a run works with.
-    static func open(root: DataRoot, trsPath: String?, logger: Logger) throws(RunError) -> (Store, ReferenceIndex, TRSIndex) {
+    /// The store, the reference data and the TRS source (extract or API) a dry run works with.
+    static func open(root: DataRoot, trsPath: String?, trsAPI: TRSClient?, asOf: Day, logger: Logger) throws(RunError)
+        -> (Store, ReferenceIndex, any TeacherRecordSource) {
         let (store, reference) = try openStore(root: root)
+        if let trsAPI { return (store, reference, TRSAPISource(client: trsAPI, today: asOf)) }
         return (store, reference, try TRSLoader.load(path: trsPath, root: root, logger: logger))
     }
 

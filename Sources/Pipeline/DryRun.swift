@@ -9,6 +9,7 @@ import Logging
 import Parsers
 import Reports
 import Store
+import TRS
 
 /// `ect-batch validate`: the verdicts a run would give one file against the current
 /// store, through the run's own code. Nothing is changed and no file is written or moved.
@@ -29,12 +30,15 @@ public struct DryRun {
 
     public let root: DataRoot
     public let trsPath: String?
+    /// TRS's API, used instead of an extract when given.
+    public let trsAPI: TRSClient?
     public let asOf: Day
     public let logger: Logger
 
-    public init(root: DataRoot, trsPath: String?, asOf: Day, logger: Logger) {
+    public init(root: DataRoot, trsPath: String?, trsAPI: TRSClient? = nil, asOf: Day, logger: Logger) {
         self.root = root
         self.trsPath = trsPath
+        self.trsAPI = trsAPI
         self.asOf = asOf
         self.logger = logger
     }
@@ -44,7 +48,7 @@ public struct DryRun {
     /// operational failure (`RunError.system`), not a verdict on the file.
     public func validate(path: String, as submitter: Submitter,
                          each: (SourceRow, RowOutcome) -> Void) throws(RunError) -> Outcome {
-        let (shared, reference, trs) = try BatchRun.open(root: root, trsPath: trsPath, logger: logger)
+        let (shared, reference, trs) = try BatchRun.open(root: root, trsPath: trsPath, trsAPI: trsAPI, asOf: asOf, logger: logger)
         let copyPath = FileManager.default.temporaryDirectory.path + "/ect-validate-\(getpid())-\(UUID().uuidString).sqlite"
         defer {
             for suffix in ["", "-wal", "-shm"] { unlink(copyPath + suffix) }
@@ -57,6 +61,14 @@ public struct DryRun {
         }
         let name = path.split(separator: "/").last.map(String.init) ?? path
         let file = InboxFile(submitter: submitter, name: name, path: path, arrival: 0)
+        if let trs = trs as? TRSAPISource {
+            do throws(TRSError) {
+                let scratch = FileManager.default.temporaryDirectory.path
+                try trs.prefetch(TRSPrefetch.lookups(in: [file], asOf: asOf, scratch: scratch))
+            } catch {
+                throw .trs(error)
+            }
+        }
         let processor = FileProcessor(root: root, store: store, trs: trs, reference: reference, asOf: asOf,
                                       runID: nil, logger: logger)
         guard reference.knows(submitter) else {

@@ -8,6 +8,7 @@ import Parsers
 import Reports
 import Rules
 import Store
+import TRS
 
 /// Pass 2: validate and apply, in one transaction.
 extension FileProcessor {
@@ -92,6 +93,7 @@ extension FileProcessor {
             case .content(let problem): .store("a claimed file read differently the second time (\(problem.code))")
             }
         case let error as RunError: error
+        case let error as TRSError: .trs(error)
         default: .store(String(describing: error))
         }
     }

@@ -19,7 +19,7 @@ import Store
 final class FileProcessor {
     let root: DataRoot
     let store: Store
-    let trs: TRSIndex
+    let trs: any TeacherRecordSource
     let reference: ReferenceIndex
     let asOf: Day
     /// `nil` in a dry run, which belongs to no run.
@@ -44,7 +44,7 @@ final class FileProcessor {
     /// Where this processor's time went.
     var timings = StageTimings()
 
-    init(root: DataRoot, store: Store, trs: TRSIndex, reference: ReferenceIndex, asOf: Day, runID: String?, logger: Logger) {
+    init(root: DataRoot, store: Store, trs: any TeacherRecordSource, reference: ReferenceIndex, asOf: Day, runID: String?, logger: Logger) {
         self.root = root
         self.store = store
         self.trs = trs

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Domain
+import TRS
 
 /// Why a run could not do (all of) its job: operational failures, ours and never a
 /// submitter's. Each has its exit code, chosen here and nowhere else.
@@ -16,6 +17,8 @@ public enum RunError: Error, CustomStringConvertible {
     case store(String)
     /// A system call on a file or folder failed (permissions, resources, I/O).
     case system(SystemError)
+    /// TRS's API could not be used (RULES.md §2 `trs.unavailable`).
+    case trs(TRSError)
 
     public var description: String {
         switch self {
@@ -24,6 +27,7 @@ public enum RunError: Error, CustomStringConvertible {
         case .configuration(let message): message
         case .store(let message): "the store failed: \(message)"
         case .system(let error): error.description
+        case .trs(let error): "\(error) (trs.unavailable: the files that need TRS wait in the inbox for the next run)"
         }
     }
 
@@ -34,6 +38,9 @@ public enum RunError: Error, CustomStringConvertible {
         case .configuration: 78   // EX_CONFIG
         case .store: 74           // EX_IOERR
         case .system(let error): Self.exitCode(for: error)
+        case .trs(.unavailable): 69  // EX_UNAVAILABLE
+        case .trs(.refused): 78      // EX_CONFIG: the key
+        case .trs(.unexpected): 76   // EX_PROTOCOL
         }
     }
 

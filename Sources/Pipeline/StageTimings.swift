@@ -6,6 +6,9 @@ public struct StageTimings: Sendable {
         case load
         /// Listing the inbox.
         case discover
+        /// Asking TRS's API about the night's teachers ahead of their rows (reading the
+        /// files for their TRNs and dates of birth included).
+        case trs
         /// Hashing each file, and looking the hash up in the store.
         case fingerprint
         /// The first pass: format, kind, duplicate TRNs.

@@ -3,8 +3,8 @@ import Domain
 /// Matches a row to a TRS record: the TRN, then the date of birth (or, for schools and
 /// trusts, the national insurance number when the date of birth differs).
 enum Identity {
-    static func match(trn: TRN, dateOfBirth: Day, nino: String?, context: RuleContext) -> Result<TRSRecord, Problem> {
-        guard let record = context.trs.record(for: trn) else {
+    static func match(trn: TRN, dateOfBirth: Day, nino: String?, context: RuleContext) throws -> Result<TRSRecord, Problem> {
+        guard let record = try context.trs.record(for: trn) else {
             return .failure(Problem(.trsNotFound, "No teacher with TRN \(trn) is in the Teaching Record System. Check the TRN against the teacher's record."))
         }
         switch record.recordStatus {
@@ -24,5 +24,15 @@ enum Identity {
             if let nino, let known = record.nationalInsuranceNumber, nino == known { return .success(record) }
             return .failure(Problem(.trsMismatch, "The date of birth does not match the Teaching Record System record for TRN \(trn). Check the TRN and date of birth; if you are not sure of the date of birth, add the teacher's national insurance number."))
         }
+    }
+}
+
+extension TRSLookup {
+    /// What identifying `row` will ask of TRS, read as the rules read it; `nil` when the
+    /// row's TRN or date of birth is missing or malformed (it never reaches TRS).
+    public init?(row: RowInput, today: Day) {
+        var checks = FormatChecks(row: row, today: today)
+        guard let trn = checks.trn(), let dateOfBirth = checks.dateOfBirth() else { return nil }
+        self.init(trn: trn, dateOfBirth: dateOfBirth, nationalInsuranceNumber: checks.nationalInsuranceNumber())
     }
 }

@@ -47,7 +47,7 @@ public struct RowValidator {
         guard checks.problems.isEmpty, let trn, let dateOfBirth, let fields else {
             return Verdict(errors: checks.problems)
         }
-        switch Identity.match(trn: trn, dateOfBirth: dateOfBirth, nino: nino, context: context) {
+        switch try Identity.match(trn: trn, dateOfBirth: dateOfBirth, nino: nino, context: context) {
         case .failure(let problem):
             return .rejected(problem)
         case .success(let record):

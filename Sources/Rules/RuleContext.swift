@@ -2,7 +2,9 @@ import Domain
 
 /// Where the rules look up a teacher's TRS record.
 public protocol TeacherRecordSource {
-    func record(for trn: TRN) -> TRSRecord?
+    /// The record TRS holds under `trn`, `nil` when it holds none. Throws when TRS cannot
+    /// be asked (an API that stays unreachable): never the submitter's problem.
+    func record(for trn: TRN) throws -> TRSRecord?
 }
 
 /// Where the rules read what the store already knows of a teacher's induction.
