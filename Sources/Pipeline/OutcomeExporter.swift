@@ -35,6 +35,9 @@ public struct OutcomeExporter {
     }
 
     public func export(to path: String) throws(RunError) -> Outcome {
+        // Never beside a delivery, which claims the same pending outcomes.
+        let lock = try RunLock(path: root.lock)
+        defer { withExtendedLifetime(lock) {} }
         let store = try root.openExisting()
         var outcome = Outcome()
         do {

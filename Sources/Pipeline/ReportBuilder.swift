@@ -373,16 +373,20 @@ public struct ReportBuilder {
     }
 
     /// What TRS has been sent: the outbox's outcomes by status, pending or exported.
+    /// Where an outcome for TRS can stand, as `outcomeStates` names it, and its column.
+    static let outcomeStates = [("pending", "Pending"), ("delivered", "Delivered"), ("superseded", "Superseded"),
+                                ("failed", "Failed"), ("exported", "Exported")].map { (state: $0.0, column: $0.1) }
+
     func trsOutcomes(_ states: [(status: String, state: String, count: Int)]) -> Report.Section {
         let statuses = ["InProgress", "Passed", "Failed"]
         func count(_ status: String, _ state: String) -> Int { states.first { $0.status == status && $0.state == state }?.count ?? 0 }
         return .init(
             title: "Outcomes for the Teaching Record System",
-            question: "Which outcomes has TRS still to learn? Pending ones wait for `ect-batch export-outcomes`; exported ones are in a file for TRS.",
-            table: .init(id: "trs-outcomes", columns: ["Induction status", "Outcomes", "Pending", "Exported"],
+            question: "Which outcomes has TRS still to learn? Pending ones wait for `ect-batch deliver` (or `export-outcomes`); delivered ones TRS holds; superseded ones TRS had a newer change for; failed ones TRS refused, with its reason kept for operations; exported ones are in a file for TRS.",
+            table: .init(id: "trs-outcomes", columns: ["Induction status", "Outcomes"] + Self.outcomeStates.map(\.column),
                          rows: statuses.map { status in
-                             [.text(status), .count(count(status, "pending") + count(status, "exported")),
-                              .count(count(status, "pending")), .count(count(status, "exported"))]
+                             [.text(status), .count(Self.outcomeStates.reduce(0) { $0 + count(status, $1.state) })]
+                                 + Self.outcomeStates.map { .count(count(status, $0.state)) }
                          }))
     }
 

@@ -289,6 +289,17 @@ enum Migrations {
                 CREATE INDEX trs_outbox_by_export ON trs_outbox(export_id);
                 """)
         }
+        // Outcomes delivered through TRS's API: what TRS answered, once it answered for good
+        // (delivered, superseded by a newer change, or failed with TRS's reason).
+        migrator.registerMigration("v10-trs-delivery") { db in
+            try db.execute(sql: """
+                ALTER TABLE trs_outbox ADD COLUMN delivery_state TEXT
+                  CHECK (delivery_state IN ('delivered', 'superseded', 'failed'));
+                ALTER TABLE trs_outbox ADD COLUMN delivered_at TEXT;
+                ALTER TABLE trs_outbox ADD COLUMN trs_answer TEXT;
+                CREATE INDEX trs_outbox_pending ON trs_outbox(id) WHERE export_id IS NULL AND delivery_state IS NULL;
+                """)
+        }
         return migrator
     }
 }

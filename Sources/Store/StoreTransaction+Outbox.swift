@@ -31,23 +31,51 @@ extension StoreTransaction {
     /// Starts an export to `path`: every outcome not yet exported is claimed for it, oldest
     /// first. Returns the export and its outcomes (none: nothing is recorded).
     public func startExport(to path: String, at time: String) throws -> (OutcomeExport, [QueuedOutcome])? {
-        let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM trs_outbox WHERE export_id IS NULL") ?? 0
+        let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM trs_outbox WHERE \(Self.pendingOutcome)") ?? 0
         guard pending > 0 else { return nil }
         try db.execute(sql: "INSERT INTO trs_exports (path, started_at) VALUES (?, ?)", arguments: [path, time])
         let export = OutcomeExport(id: db.lastInsertedRowID, path: path)
-        try db.execute(sql: "UPDATE trs_outbox SET export_id = ? WHERE export_id IS NULL", arguments: [export.id])
+        try db.execute(sql: "UPDATE trs_outbox SET export_id = ? WHERE \(Self.pendingOutcome)", arguments: [export.id])
         return (export, try outcomes(of: export))
     }
 
+    /// Neither exported nor answered for good by TRS's API.
+    static let pendingOutcome = "export_id IS NULL AND delivery_state IS NULL"
+
     /// The outcomes an export claimed, oldest first.
     public func outcomes(of export: OutcomeExport) throws -> [QueuedOutcome] {
+        try queuedOutcomes(where: "o.export_id = ?", arguments: [export.id])
+    }
+
+    /// Up to `limit` outcomes still to deliver, oldest first, after `id`.
+    public func pendingOutcomes(after id: Int64, limit: Int) throws -> [QueuedOutcome] {
+        try queuedOutcomes(where: "o.id > ? AND o.export_id IS NULL AND o.delivery_state IS NULL ORDER BY o.id LIMIT ?",
+                           arguments: [id, limit], ordered: false)
+    }
+
+    private func queuedOutcomes(where condition: String, arguments: StatementArguments,
+                                ordered: Bool = true) throws -> [QueuedOutcome] {
         try Row.fetchAll(db, sql: """
             SELECT o.id, o.trn, o.induction_status, o.start_date, o.completion_date, s.processed_at
             FROM trs_outbox o JOIN submissions s ON s.id = o.submission_id
-            WHERE o.export_id = ? ORDER BY o.id
-            """, arguments: [export.id]).map {
+            WHERE \(condition)\(ordered ? " ORDER BY o.id" : "")
+            """, arguments: arguments).map {
             QueuedOutcome(id: $0[0], trn: $0[1], status: $0[2], startDate: $0[3], completedDate: $0[4], recordedAt: $0[5])
         }
+    }
+
+    /// How TRS's API answered for an outcome, for good.
+    public enum DeliveryState: String, Sendable {
+        case delivered, superseded, failed
+    }
+
+    /// Records TRS's final answer for outcome `id`: `answer` is kept for operations (a
+    /// superseded or failed one), never shown to submitters.
+    public func recordDelivery(of id: Int64, _ state: DeliveryState, answer: String?, at time: String) throws {
+        try db.execute(sql: """
+            UPDATE trs_outbox SET delivery_state = ?, delivered_at = ?, trs_answer = ?
+            WHERE id = ? AND delivery_state IS NULL AND export_id IS NULL
+            """, arguments: [state.rawValue, time, answer, id])
     }
 
     /// Marks an export's outcomes exported: its file is in place.
@@ -62,10 +90,14 @@ extension StoreTransaction {
         try db.execute(sql: "DELETE FROM trs_exports WHERE id = ?", arguments: [export.id])
     }
 
-    /// Outcomes by status and by whether they were exported: (status, state, count).
+    /// Outcomes by status and by where they stand: (status, state, count), the state one of
+    /// `pending`, `exported` (to a file), `delivered`, `superseded` or `failed` (by the API).
+    /// An outcome claimed by an export not yet finished is still pending.
     public func outcomeStates() throws -> [(status: String, state: String, count: Int)] {
         try Row.fetchAll(db, sql: """
-            SELECT induction_status, CASE WHEN exported_at IS NULL THEN 'pending' ELSE 'exported' END, count(*)
+            SELECT induction_status,
+                   CASE WHEN delivery_state IS NOT NULL THEN delivery_state
+                        WHEN exported_at IS NOT NULL THEN 'exported' ELSE 'pending' END, count(*)
             FROM trs_outbox GROUP BY 1, 2 ORDER BY 1, 2
             """).map { ($0[0], $0[1], $0[2]) }
     }
