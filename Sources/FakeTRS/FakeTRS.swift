@@ -88,6 +88,16 @@ public final class FakeTRS: @unchecked Sendable {
         lock.withLock { Dictionary(uniqueKeysWithValues: inductions.map { (TRN(value: $0.key)!.description, $0.value) }) }
     }
 
+    /// Replaces or adds a record (as TRS changes between nights).
+    public func put(_ record: TRSRecord) {
+        lock.withLock { records[record.trn.value] = record }
+    }
+
+    /// Removes a record: TRS then answers 404 for it.
+    public func remove(_ trn: String) {
+        lock.withLock { if let trn = TRN(normalising: trn) { records[trn.value] = nil } }
+    }
+
     /// Stops answering: connections are refused from now on.
     public func stop() { server.stop() }
 

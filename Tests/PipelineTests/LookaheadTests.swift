@@ -89,7 +89,8 @@ struct KeptRowsTests {
     func sameAsReread() throws {
         let world = try SampleWorld()
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let (store, reference, trs) = try BatchRun.open(root: world.root, trsPath: nil, logger: logger)
+        let (store, reference, trs) = try BatchRun.open(root: world.root, trsPath: nil, trsAPI: nil, asOf: SampleWorld.asOf,
+                                                        logger: logger)
         let processor = FileProcessor(root: world.root, store: store, trs: trs, reference: reference, asOf: SampleWorld.asOf,
                                       runID: nil, logger: logger)
         var formats: Set<FileFormat> = []
