@@ -124,7 +124,7 @@ public struct BatchRun {
             var timings = StageTimings()
             let started = Inbox.nowNanoseconds()
             let trs = Result { () throws(RunError) in try TRSLoader.load(path: trsPath, root: root, logger: logger) }
-            timings.add(.load, since: started)
+            timings.add(.trs, since: started)
             return (trs, timings)
         }
         var stageStart = Inbox.nowNanoseconds()

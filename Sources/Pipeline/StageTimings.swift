@@ -2,12 +2,12 @@
 /// computation.
 public struct StageTimings: Sendable {
     public enum Stage: String, CaseIterable, Sendable {
-        /// Reading the TRS extract and reference data.
+        /// Opening the store and reading the reference data.
         case load
         /// Listing the inbox.
         case discover
-        /// Asking TRS's API about the night's teachers ahead of their rows (reading the
-        /// files for their TRNs and dates of birth included).
+        /// Reading the TRS extract; or asking TRS's API about the night's teachers ahead of
+        /// their rows (reading the files for their TRNs and dates of birth included).
         case trs
         /// Hashing each file, and looking the hash up in the store.
         case fingerprint

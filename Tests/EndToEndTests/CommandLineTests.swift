@@ -9,7 +9,7 @@ struct CommandLineTests {
     func help() throws {
         let result = try Executable.run(["--help"])
         #expect(result.status == 0)
-        for word in ["run", "validate", "load-reference", "Exit codes", "75 another run holds"] {
+        for word in ["run", "validate", "load-reference", "deliver", "export-outcomes", "Exit codes", "69 TRS's API", "75 another run"] {
             #expect(result.stdout.contains(word), "\(word)")
         }
         let run = try Executable.run(["run", "--help"])
