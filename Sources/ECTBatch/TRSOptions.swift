@@ -56,7 +56,11 @@ struct TRSOptions: ParsableArguments {
             }
             retry = parsed
         }
-        return TRSClient(baseURL: url, key: key, retry: retry)
+        do {
+            return try TRSClient(baseURL: url, key: key, retry: retry)
+        } catch {
+            throw .trs(error)
+        }
     }
 
     private static func url(_ text: String) -> URL? {

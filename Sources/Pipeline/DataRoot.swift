@@ -40,6 +40,18 @@ public struct DataRoot: Sendable {
     /// new empty store made where a mistyped `--root` points.
     public func openExisting() throws(RunError) -> Store {
         guard Inbox.type(of: path) == S_IFDIR else { throw .system(SystemError(.stat, path, errno: ENOENT)) }
+        // SQLite says only that it cannot open the file when this process has no
+        // descriptor left for the store, its WAL and shared memory: that is a shortage
+        // (73), not a broken store (74), so it is checked first.
+        var spare: [Int32] = []
+        defer { spare.forEach { close($0) } }
+        for _ in 0..<4 {
+            let fd = dup(2)
+            guard fd >= 0 else { throw .system(.last(.open, store)) }
+            spare.append(fd)
+        }
+        spare.forEach { close($0) }
+        spare = []
         do {
             return try Store(path: store)
         } catch {

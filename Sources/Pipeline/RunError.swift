@@ -38,6 +38,7 @@ public enum RunError: Error, CustomStringConvertible {
         case .configuration: 78   // EX_CONFIG
         case .store: 74           // EX_IOERR
         case .system(let error): Self.exitCode(for: error)
+        case .trs(.local(let error)): Self.exitCode(for: error)
         case .trs(.unavailable): 69  // EX_UNAVAILABLE
         case .trs(.refused): 78      // EX_CONFIG: the key
         case .trs(.unexpected): 76   // EX_PROTOCOL

@@ -1,4 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Domain
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -30,9 +37,52 @@ final class HTTPExchange: @unchecked Sendable {
         configuration.httpCookieStorage = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         session = URLSession(configuration: configuration, delegate: RefuseRedirects(), delegateQueue: nil)
+        startEventLoop()
     }
 
     deinit { session.invalidateAndCancel() }
+
+    /// Readies the process for URLSession, or says why it cannot be: libdispatch sets up
+    /// its event loop (epoll, eventfd, timerfd) the first time URLSession needs it, and
+    /// traps when no descriptor is left. Set up here, while a few are checked to be free,
+    /// it never is later; and a process that has none is refused with `EMFILE` (ours,
+    /// exit 73), never a crash.
+    static func prepare() -> SystemError? {
+        var spare: [Int32] = []
+        defer { spare.forEach { close($0) } }
+        for _ in 0..<6 {
+            let fd = dup(2)
+            guard fd >= 0 else { return .last(.open, "a spare file descriptor") }
+            spare.append(fd)
+        }
+        return nil
+    }
+
+    /// The first transfer is what starts libdispatch's event loop: one to a port nothing
+    /// listens on (refused at once, nothing leaves the machine), made while `prepare` has
+    /// just seen descriptors free.
+    private func startEventLoop() {
+        Self.warm.withLock { started in
+            guard !started else { return }
+            started = true
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:0/")!, timeoutInterval: 2)
+            request.httpMethod = "HEAD"
+            _ = send(request)
+        }
+    }
+
+    private static let warm = Mutex(false)
+
+    /// When a request got no answer: whether this process can make a socket at all.
+    static func socketShortage(_ host: String) -> SystemError? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd < 0 else {
+            close(fd)
+            return nil
+        }
+        let error = SystemError.last(.open, "a socket to \(host)")
+        return [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(error.errno) ? error : nil
+    }
 
     func send(_ request: URLRequest) -> Result<Answer, TransportFailure> {
         let done = DispatchSemaphore(value: 0)

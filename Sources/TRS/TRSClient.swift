@@ -12,12 +12,16 @@ public enum TRSError: Error, CustomStringConvertible, Sendable {
     case refused(String)
     /// An answer the API does not give (a body that is not its JSON, a status it does not use).
     case unexpected(String)
+    /// This machine could not make a connection (too many open files, no memory): ours,
+    /// and not TRS's either.
+    case local(SystemError)
 
     public var description: String {
         switch self {
         case .unavailable(let why): "TRS is unreachable: \(why)"
         case .refused(let why): "TRS refused the API key: \(why); check TRS_API_KEY or --trs-api-key-file"
         case .unexpected(let why): "TRS answered unexpectedly: \(why)"
+        case .local(let error): "\(error), so TRS could not be asked"
         }
     }
 }
@@ -56,10 +60,12 @@ public final class TRSClient: @unchecked Sendable {
         public init() {}
     }
 
-    public init(baseURL: URL, key: String, retry: RetryPolicy = RetryPolicy(), connections: Int = 4) {
+    /// Throws `.local` when this process cannot open the few files a connection needs.
+    public init(baseURL: URL, key: String, retry: RetryPolicy = RetryPolicy(), connections: Int = 4) throws(TRSError) {
         self.baseURL = baseURL
         self.key = key
         self.retry = retry
+        if let shortage = HTTPExchange.prepare() { throw .local(shortage) }
         http = HTTPExchange(timeout: retry.timeout, connections: connections)
     }
 
@@ -193,6 +199,8 @@ public final class TRSClient: @unchecked Sendable {
                     return answer
                 }
             case .failure(let failure):
+                // No socket to be had is this machine's fault, not TRS's: no retry helps.
+                if let shortage = HTTPExchange.socketShortage(baseURL.host ?? "TRS") { throw .local(shortage) }
                 why = "\(failure) (\(method) \(Self.shape(path)))"
             }
             guard attempt < retry.attempts else { break }

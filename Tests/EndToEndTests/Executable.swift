@@ -1,4 +1,6 @@
+import FakeTRS
 import Foundation
+import Parsers
 import Store
 import TestSupport
 
@@ -27,6 +29,43 @@ enum Executable {
     /// Runs `ect-batch` with `arguments`; `prefix` is a command it runs under (`setpriv`,
     /// `prlimit`: see `Fault`).
     static func run(_ arguments: [String], environment: [String: String] = [:], prefix: [String] = []) throws -> Result {
+        if ProcessInfo.processInfo.environment["ECT_E2E_TRS"] == "api", let throughAPI = try ThroughAPI(arguments) {
+            defer { throughAPI.fake.stop() }
+            return try launch(throughAPI.arguments, environment: environment.merging(throughAPI.environment) { old, _ in old },
+                              prefix: prefix)
+        }
+        return try launch(arguments, environment: environment, prefix: prefix)
+    }
+
+    /// `ECT_E2E_TRS=api` runs the suite through TRS's API: a `run` or `validate` that would
+    /// read an extract is given a fake TRS serving that extract instead.
+    struct ThroughAPI {
+        static let key = "through-api-key"
+        let fake: FakeTRS
+        let arguments: [String]
+        let environment: [String: String]
+
+        init?(_ arguments: [String]) throws {
+            guard let command = arguments.first, ["run", "validate"].contains(command),
+                  !arguments.contains("--trs-api") else { return nil }
+            var rest = arguments
+            var extract: String?
+            if let at = rest.firstIndex(of: "--trs"), at + 1 < rest.count {
+                extract = rest[at + 1]
+                rest.removeSubrange(at...(at + 1))
+            } else if let at = rest.firstIndex(of: "--root"), at + 1 < rest.count {
+                let folder = rest[at + 1] + "/trs"
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+                extract = names.filter { !$0.hasPrefix(".") }.sorted().last.map { folder + "/" + $0 }
+            }
+            guard let extract, let records = try? TRSExtractReader.read(path: extract).records else { return nil }
+            fake = try FakeTRS(records: records, key: Self.key)
+            self.arguments = rest + ["--trs-api", fake.url.absoluteString]
+            environment = ["TRS_API_KEY": Self.key, "ECT_BATCH_TRS_RETRY": "3,10,50,5000"]
+        }
+    }
+
+    private static func launch(_ arguments: [String], environment: [String: String], prefix: [String]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: prefix.first ?? path)
         process.arguments = prefix.isEmpty ? arguments : Array(prefix.dropFirst()) + [path] + arguments

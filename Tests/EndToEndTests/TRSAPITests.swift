@@ -183,6 +183,25 @@ struct TRSAPITests {
         #expect(total == delivered)
     }
 
+    @Test("too few file descriptors for a connection is ours (73, EMFILE), never TRS down and never a crash",
+          arguments: [8, 10, 12, 14])
+    func openFileLimit(_ limit: Int) throws {
+        let root = try Executable.sampleRoot()
+        let inbox = Executable.files(under: root + "/inbox")
+        let fake = try Self.fake(for: root)
+        defer { fake.stop() }
+        let result = try Executable.run(
+            ["run", "--root", root, "--as-of", "2026-11-20", "--trs-api", fake.url.absoluteString],
+            environment: ["TRS_API_KEY": Self.key].merging(Self.quick) { $1 }, prefix: Fault.limited("--nofile=\(limit)"))
+        #expect(!result.killedBySignal, "\(result.stderr)")
+        #expect(result.status == 73, "\(result.stderr)")
+        #expect(result.stderr.contains("EMFILE"))
+        #expect(!result.stderr.contains("TRS is unreachable"))
+        if fake.counts.find == 0 {
+            #expect(Executable.files(under: root + "/inbox") == inbox)
+        }
+    }
+
     @Test("the cron wrapper runs through the API and delivers after the run")
     func cron() throws {
         let root = try Executable.sampleRoot()

@@ -24,7 +24,7 @@ struct TRSClientTests {
     }
 
     static func client(_ server: FakeTRS, key: String = "test-key", retry: RetryPolicy = quick) -> TRSClient {
-        TRSClient(baseURL: server.url, key: key, retry: retry)
+        try! TRSClient(baseURL: server.url, key: key, retry: retry)
     }
 
     static func lookup(_ trn: Int, _ dob: String = "1990-01-01", nino: String? = nil) -> TRSLookup {
