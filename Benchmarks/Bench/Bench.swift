@@ -1,10 +1,12 @@
 import ArgumentParser
 import Domain
+import FakeTRS
 import Foundation
 import Logging
 import Parsers
 import Pipeline
 import Store
+import TRS
 
 @main
 struct Bench: ParsableCommand {
@@ -26,6 +28,8 @@ struct Bench: ParsableCommand {
     var runOnly = false
     @Option(help: ArgumentHelp("Instead of timing: kill `ect-batch run` (built beside ect-bench) at random moments this many times over, each trial one to three kills then a run to the end, and compare each ending with an uninterrupted run's outbox, archive and store.", valueName: "trials"))
     var soak: Int?
+    @Flag(name: .customLong("trs-api"), help: "Ask TRS's API instead of reading the extract: a fake TRS on loopback, in this process, serving the generated extract (its work and memory count in the figures).")
+    var trsAPI = false
 
     func run() throws {
         if runOnly && root == nil { throw ValidationError("--run-only needs --root.") }
@@ -50,8 +54,17 @@ struct Bench: ParsableCommand {
 
         let started = Clock.now
         let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
-        let summary = try BatchRun(options: .init(root: dataRoot, asOf: generator.asOf, runID: "bench"), logger: logger).run()
-        let seconds = Clock.since(started)
+        var options = BatchRun.Options(root: dataRoot, asOf: generator.asOf, runID: "bench")
+        var fake: FakeTRS?
+        if trsAPI {
+            let extract = try FileManager.default.contentsOfDirectory(atPath: dataRoot.trs).sorted().last.map { dataRoot.trs + "/" + $0 }
+            let served = try FakeTRS(records: TRSExtractReader.read(path: extract ?? "").records, key: "bench-key")
+            options.trsAPI = try TRSClient(baseURL: served.url, key: "bench-key")
+            fake = served
+        }
+        let timed = Clock.now
+        let summary = try BatchRun(options: options, logger: logger).run()
+        let seconds = Clock.since(trsAPI ? timed : started)
         let total = summary.accepted + summary.rejected
         print("run: \(summary.files.count) files, \(total) rows (\(summary.accepted) accepted, \(summary.rejected) rejected)")
         print(String(format: "time: %.2f s, %.0f rows/s, peak RSS %.0f MiB", seconds, Double(total) / seconds, Clock.peakResidentMiB()))
@@ -59,6 +72,12 @@ struct Bench: ParsableCommand {
             String(format: "%@ %.2f s", stage.rawValue, summary.timings.seconds(stage))
         }.joined(separator: ", "))
         print("(the TRS load, hashing and scanning run on a second thread beside the rest: stages add up to more than the time)")
+        if let fake {
+            let asked = summary.trsRequests
+            let served = fake.counts
+            print("TRS API: \(asked.requests) requests for \(total) rows (one per \(asked.requests > 0 ? total / asked.requests : 0) rows): \(asked.findRequests) find (\(served.pairs) pairs, at most \(served.largestFind) a request) and \(asked.personRequests) second looks; \(asked.retries) retried; \(String(format: "%.2f", Double(asked.waitingNanoseconds) / 1e9)) s waiting on TRS (summed over 4 connections)")
+            fake.stop()
+        }
     }
 
     /// Writes the data root and loads its reference data into a new store.

@@ -151,12 +151,15 @@ public struct BatchRun {
             let asking = Inbox.nowNanoseconds()
             let source = TRSAPISource(client: client, today: asOf)
             let wanted = listing.files.filter { reference.knows($0.submitter) && !blocked.contains($0.submitter) }
+            let lookups = TRSPrefetch.lookups(in: wanted, asOf: asOf, scratch: root.temporary)
+            let read = Inbox.nowNanoseconds()
             do throws(TRSError) {
-                try source.prefetch(TRSPrefetch.lookups(in: wanted, asOf: asOf, scratch: root.temporary))
+                try source.prefetch(lookups)
             } catch {
                 throw .trs(error)
             }
             timings.add(.trs, since: asking)
+            logger.info("TRS API: \(lookups.count) rows' TRNs read from \(wanted.count) files in \((read - asking) / 1_000_000) ms, asked in \((Inbox.nowNanoseconds() - read) / 1_000_000) ms")
             apiSource = source
         }
         let lookahead = Lookahead(files: listing.files) { index, file in

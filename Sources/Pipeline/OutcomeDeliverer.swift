@@ -61,9 +61,14 @@ public struct OutcomeDeliverer {
             }
             guard !batch.isEmpty else { break }
             for item in batch {
-                let answer = client.setInduction(
-                    trn: item.trn, status: item.status, startDate: item.startDate, completedDate: item.completedDate,
-                    modifiedOn: OutcomeExporter.milliseconds(item.recordedAt))
+                let answer: TRSClient.Delivery
+                do {
+                    answer = try client.setInduction(
+                        trn: item.trn, status: item.status, startDate: item.startDate, completedDate: item.completedDate,
+                        modifiedOn: OutcomeExporter.milliseconds(item.recordedAt))
+                } catch {
+                    throw .trs(error)
+                }
                 answers += 1
                 if answers == killAfterAnswers { kill(getpid(), SIGKILL) }
                 let state: StoreTransaction.DeliveryState, kept: String?

@@ -140,15 +140,17 @@ public final class TRSClient: @unchecked Sendable {
     }
 
     /// `PUT /v3/persons/{trn}/cpd-induction`. TRS treats a repeat with the same `modifiedOn`
-    /// as the same change, so sending again after a kill changes nothing twice.
+    /// as the same change, so sending again after a kill changes nothing twice. Throws only
+    /// what no later delivery would fix by itself: a refused key, a machine short of sockets.
     public func setInduction(trn: String, status: String, startDate: String?, completedDate: String?,
-                             modifiedOn: String) -> Delivery {
+                             modifiedOn: String) throws(TRSError) -> Delivery {
         let body = CpdInduction(status: status, startDate: startDate, completedDate: completedDate, modifiedOn: modifiedOn)
         let answer: HTTPExchange.Answer
         do {
             answer = try exchange("PUT", "/v3/persons/\(trn)/cpd-induction", body: try? JSONEncoder().encode(body),
                                   counting: \.deliveryRequests)
         } catch {
+            guard case .unavailable = error else { throw error }
             return .pending(error.description)
         }
         let text = String(decoding: answer.body.prefix(2_000), as: UTF8.self)

@@ -94,6 +94,29 @@ struct TRSAPITests {
         }
     }
 
+    @Test("a key TRS refuses: run and deliver exit 78 at once, inputs untouched, outcomes pending, the key never shown")
+    func refusedKey() throws {
+        let root = try Executable.sampleRoot()
+        let fake = try Self.fake(for: root)
+        defer { fake.stop() }
+        #expect(try Self.runAPI(root, fake).status == 0)
+        #expect(try Executable.run(["run", "--root", root, "--trs-api", fake.url.absoluteString]).status == 78,
+                "no key at all is configuration")
+        try FileManager.default.copyItem(atPath: Executable.packageRoot + "/samples/inbox/appropriate-bodies/AB001/01-claims.csv",
+                                         toPath: root + "/inbox/appropriate-bodies/AB001/03-again.csv")
+        let inbox = Executable.files(under: root + "/inbox")
+        let wrong = ["TRS_API_KEY": "wrong-key-91c2"]
+        let run = try Self.runAPI(root, fake, [], environment: wrong)
+        #expect(run.status == 78, "\(run.stderr)")
+        #expect(run.stderr.contains("TRS refused the API key") && !run.stderr.contains("wrong-key-91c2"))
+        #expect(Executable.files(under: root + "/inbox") == inbox)
+        let deliver = try Self.deliver(root, fake, environment: wrong)
+        #expect(deliver.status == 78, "\(deliver.stderr)")
+        #expect(!deliver.stderr.contains("wrong-key-91c2"))
+        #expect(try Self.outbox(root).allSatisfy { $0[3] == "" })
+        #expect(fake.counts.statuses[401] == 2, "a refused key is not retried")
+    }
+
     @Test("a flaky TRS (every third request 503, one dropped connection) gives the same results")
     func flaky() throws {
         let reference = try Executable.sampleRoot()

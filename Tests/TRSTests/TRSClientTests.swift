@@ -50,6 +50,23 @@ struct TRSClientTests {
         #expect(fake.counts.find == 1 && fake.counts.pairs == 4)
     }
 
+    @Test("names with quotes, backslashes, control characters and non-ASCII letters come through as TRS holds them")
+    func awkwardNames() throws {
+        let name = "Zoë \"Q\" \\ O'Neil\t\u{1}"
+        let record = TRSRecord(trn: TRN(value: 1_000_001)!, firstName: name, lastName: "Ōtsuka-Nguyễn", dateOfBirth: Day(iso: "1990-01-01"),
+                               qtsAwardDate: nil)
+        let fake = try Self.server([record])
+        defer { fake.stop() }
+        let client = Self.client(fake)
+        let found = try client.find([Self.lookup(1_000_001)], today: Self.today)
+        #expect(found.first?.firstName == name && found.first?.lastName == "Ōtsuka-Nguyễn")
+        guard case .record(let looked) = try client.person(TRN(value: 1_000_001)!, today: Self.today) else {
+            Issue.record("expected a record")
+            return
+        }
+        #expect(looked.firstName == name && looked.qtsAwardDate == nil)
+    }
+
     @Test("a second look tells not found, deactivated and merged apart, and does not follow the redirect")
     func secondLooks() throws {
         let fake = try Self.server([
@@ -195,7 +212,7 @@ struct TRSClientTests {
         defer { fake.stop() }
         let client = Self.client(fake)
         let put = { (trn: String, modified: String) in
-            client.setInduction(trn: trn, status: "Passed", startDate: "2024-09-01", completedDate: "2026-07-20",
+            try! client.setInduction(trn: trn, status: "Passed", startDate: "2024-09-01", completedDate: "2026-07-20",
                                 modifiedOn: modified)
         }
         #expect(put("1000001", "2026-11-20T18:00:00.000Z") == .delivered)
