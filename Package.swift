@@ -53,9 +53,11 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // Seeded generator of realistic inboxes and the release-build timing command.
+        // Seeded generator of benchmark and test worlds: TRS extract, reference data, inbox.
+        .target(name: "WorldGenerator", dependencies: ["Domain", "Parsers"], path: "Benchmarks/WorldGenerator"),
+        // The release-build timing command and the random-kill soak.
         .executableTarget(name: "Bench", dependencies: [
-            "Domain", "Parsers", "Pipeline", "Store", "TestSupport", "FakeTRS", "TRS",
+            "Domain", "Parsers", "Pipeline", "Store", "TestSupport", "FakeTRS", "TRS", "WorldGenerator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/Bench"),
@@ -73,7 +75,8 @@ let package = Package(
             "Store", "Rules", "Domain", .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .testTarget(name: "ReportsTests", dependencies: ["TestSupport", "Reports", "Parsers", "Domain"]),
-        .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Store", "Domain", "Reports", "Parsers"], exclude: ["Golden"]),
+        .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Store", "Domain", "Reports", "Parsers",
+                                                         "WorldGenerator"], exclude: ["Golden"]),
         .testTarget(name: "TRSTests", dependencies: ["TRS", "FakeTRS", "Domain", "Rules", "Parsers"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Domain", "Store", "FakeTRS", "Parsers"]),
     ]

@@ -7,6 +7,7 @@ import Parsers
 import Pipeline
 import Store
 import TRS
+import WorldGenerator
 
 @main
 struct Bench: ParsableCommand {
@@ -88,13 +89,12 @@ struct Bench: ParsableCommand {
         let written = try generator.write(root: path)
         print("generated \(rows) rows in \(written) files under \(path) in \(Clock.since(generated)) s")
         let store = try Store(path: DataRoot(path: path).store)
-        let reference = ReferenceData(
-            schools: try ReferenceReader.schools(path: path + "/reference/schools.csv").values,
-            trusts: try ReferenceReader.trusts(path: path + "/reference/trusts.csv").values,
-            appropriateBodies: try ReferenceReader.appropriateBodies(path: path + "/reference/appropriate-bodies.csv").values)
+        let reference = try Generator.reference(root: path)
         try store.write { try $0.upsert(reference) }
     }
 }
+
+extension Generator.Shape: ExpressibleByArgument {}
 
 enum Clock {
     static var now: Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import WorldGenerator
 import Pipeline
 import Store
 import TestSupport

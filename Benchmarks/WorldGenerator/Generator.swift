@@ -1,12 +1,12 @@
-import ArgumentParser
 import Domain
 import Foundation
+import Parsers
 
 /// A seeded generator of benchmark data roots: a TRS extract, reference data and an
 /// inbox of one of three shapes; about one row in ten is invalid in one of several ways.
 /// The same seed gives the same bytes.
-struct Generator {
-    enum Shape: String, CaseIterable, ExpressibleByArgument {
+public struct Generator {
+    public enum Shape: String, CaseIterable, Sendable {
         /// Appropriate bodies' claims files (then actions files, when spread over several).
         case claims
         /// One trust's registrations file across 60 schools.
@@ -21,9 +21,9 @@ struct Generator {
     let shape: Shape
     let appropriateBodies = 40
     let trustSchools = 60
-    let asOf = Day(iso: "2026-11-20")!
+    public let asOf = Day(iso: "2026-11-20")!
 
-    init(seed: UInt64, rows: Int, files: Int, shape: Shape) {
+    public init(seed: UInt64, rows: Int, files: Int, shape: Shape) {
         self.rng = SplitMix64(seed: seed)
         self.rows = rows
         self.files = max(1, files)
@@ -36,9 +36,21 @@ struct Generator {
         Day(iso: "1975-01-01")!.adding(days: (index * 7919) % 9000).iso
     }
 
+    /// The reference data `write` put in `<root>/reference/`, as `load-reference` reads it.
+    public static func reference(root: String) throws -> ReferenceData {
+        let folder = root + "/reference/"
+        let authorities = FileManager.default.fileExists(atPath: folder + "local-authorities.csv")
+            ? try ReferenceReader.localAuthorities(path: folder + "local-authorities.csv").values : []
+        return ReferenceData(
+            schools: try ReferenceReader.schools(path: folder + "schools.csv").values,
+            trusts: try ReferenceReader.trusts(path: folder + "trusts.csv").values,
+            appropriateBodies: try ReferenceReader.appropriateBodies(path: folder + "appropriate-bodies.csv").values,
+            localAuthorities: authorities)
+    }
+
     /// Writes `<root>/trs/`, `<root>/reference/` and `<root>/inbox/`.
     /// Returns the number of inbox files written.
-    mutating func write(root: String) throws -> Int {
+    public mutating func write(root: String) throws -> Int {
         let fm = FileManager.default
         for folder in ["trs", "reference", "inbox/appropriate-bodies"] {
             try fm.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
@@ -150,10 +162,10 @@ struct Generator {
 }
 
 /// A small, fast, seeded random number generator.
-struct SplitMix64: RandomNumberGenerator {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -29,6 +29,33 @@ struct RealisticInbox {
     }
 
     static func urn(_ school: Int) -> Int { 200_000 + school }
+
+    /// Local authorities in four regions, of very different sizes (so that some of their
+    /// counts are small and suppressed), and one LA GIAS names that the lookup lacks.
+    static let authorities: [(old: String, new: String, name: String, region: String, regionName: String)] = [
+        ("330", "E08000025", "Birmingham", "E12000005", "West Midlands"),
+        ("331", "E08000026", "Coventry", "E12000005", "West Midlands"),
+        ("885", "E10000034", "Worcestershire", "E12000005", "West Midlands"),
+        ("202", "E09000007", "Camden", "E12000007", "London"),
+        ("201", "E09000001", "City of London", "E12000007", "London"),
+        ("208", "E09000022", "Lambeth", "E12000007", "London"),
+        ("352", "E08000003", "Manchester", "E12000002", "North West"),
+        ("358", "E08000009", "Trafford", "E12000002", "North West"),
+        ("909", "E10000006", "Cumbria", "E12000002", "North West"),
+        ("937", "E10000031", "Warwickshire", "E12000005", "West Midlands"),
+        ("873", "E10000003", "Cambridgeshire", "E12000006", "East of England"),
+        ("874", "E06000031", "Peterborough", "E12000006", "East of England"),
+    ]
+
+    /// A school's LA: Birmingham and Manchester get many schools, the City of London and
+    /// Cumbria one in a hundred or so.
+    static func authority(of school: Int) -> Int {
+        let spread = [0, 0, 0, 0, 6, 6, 6, 3, 3, 5, 7, 1, 2, 9, 10, 11, 0, 6, 3, 5]
+        let pick = spread[(school * 7) % spread.count]
+        if school % 97 == 0 { return 4 }
+        if school % 89 == 0 { return 8 }
+        return pick
+    }
     static func trustUID(_ trust: Int) -> Int { 5_000 + trust }
     func trust(of school: Int) -> Int? {
         let owned = school / schoolsPerTrust
@@ -54,6 +81,9 @@ struct RealisticInbox {
         let schoolRows = rows / 5, trustRows = rows * 3 / 10
         let abRows = rows - schoolRows - trustRows
         var teacher = 0
+        // ECTs schools and trusts register: one claim in four is for one of them, so that
+        // induction periods have a school, and so a local authority and region.
+        var registered: [Int] = []
 
         // Schools: small files, ECT registrations and mentors, 1–23 rows each.
         var written = 0
@@ -66,6 +96,7 @@ struct RealisticInbox {
             for _ in 0..<count {
                 out.add(isMentors ? mentorRow(teacher, urn: rng.next() % 2 == 0 ? "" : String(Self.urn(school)), dob: dateOfBirth)
                                   : registrationRow(teacher, urn: rng.next() % 2 == 0 ? "" : String(Self.urn(school)), dob: dateOfBirth))
+                if !isMentors { registered.append(teacher) }
                 teacher += 1
             }
             try files.close(out)
@@ -80,6 +111,7 @@ struct RealisticInbox {
             for _ in 0..<count {
                 let school = trust * schoolsPerTrust + pick(0...(schoolsPerTrust - 1))
                 out.add(registrationRow(teacher, urn: String(Self.urn(school)), dob: dateOfBirth))
+                registered.append(teacher)
                 teacher += 1
             }
             try files.close(out)
@@ -95,9 +127,15 @@ struct RealisticInbox {
             let body = pick(0...(bodies - 1))
             var out = files.open(kind: .claims, submitter: "appropriate-bodies/AB\(1000 + body)", format: pickFormat())
             for _ in 0..<count {
-                out.add(Generator.claim(teacher, dob: dateOfBirth(teacher), asOf: asOf, startDaysBack: 30, rng: &rng))
-                claimed[body].append(teacher)
-                teacher += 1
+                let claimant: Int
+                if rng.next() % 4 == 0, let ect = registered.popLast() {
+                    claimant = ect
+                } else {
+                    claimant = teacher
+                    teacher += 1
+                }
+                out.add(Generator.claim(claimant, dob: dateOfBirth(claimant), asOf: asOf, startDaysBack: 30, rng: &rng))
+                claimed[body].append(claimant)
             }
             try files.close(out)
             written += count
@@ -129,11 +167,18 @@ struct RealisticInbox {
         var bodiesCSV = "id,name,dfe_sign_in_organisation_id\n"
         for body in 0..<bodies { bodiesCSV += "AB\(1000 + body),Appropriate body \(body),org-\(body)\n" }
         try bodiesCSV.write(toFile: root + "/reference/appropriate-bodies.csv", atomically: true, encoding: .utf8)
-        var schoolsCSV = "URN,EstablishmentName,Trusts (code)\n"
+        var schoolsCSV = "URN,EstablishmentName,Trusts (code),LA (code),LA (name)\n"
         for school in 0..<schools {
-            schoolsCSV += "\(Self.urn(school)),School \(school),\(trust(of: school).map { String(Self.trustUID($0)) } ?? "")\n"
+            let authority = Self.authorities[Self.authority(of: school)]
+            schoolsCSV += "\(Self.urn(school)),School \(school),\(trust(of: school).map { String(Self.trustUID($0)) } ?? ""),"
+            schoolsCSV += "\(authority.old),\(authority.name)\n"
         }
         try schoolsCSV.write(toFile: root + "/reference/schools.csv", atomically: true, encoding: .utf8)
+        var authoritiesCSV = "old_la_code,new_la_code,la_name,region_code,region_name\n"
+        for authority in Self.authorities {
+            authoritiesCSV += "\(authority.old),\(authority.new),\(authority.name),\(authority.region),\(authority.regionName)\n"
+        }
+        try authoritiesCSV.write(toFile: root + "/reference/local-authorities.csv", atomically: true, encoding: .utf8)
         var trustsCSV = "Group UID,Group Name\n"
         for trust in 0..<trusts { trustsCSV += "\(Self.trustUID(trust)),Trust \(trust)\n" }
         try trustsCSV.write(toFile: root + "/reference/trusts.csv", atomically: true, encoding: .utf8)

@@ -1,0 +1,78 @@
+import Domain
+import Foundation
+@testable import Pipeline
+import Logging
+import Reports
+import Store
+import Testing
+import TestSupport
+import WorldGenerator
+
+/// The statistics of a generated realistic night (the benchmark's world, small): every
+/// kind from schools, trusts and appropriate bodies, LAs of very different sizes in four
+/// regions, one LA GIAS names that the lookup lacks.
+@Suite("A realistic night's statistics", .serialized)
+struct RealisticNightTests {
+    /// Generated and run once for the suite.
+    static let world: Result<DataRoot, any Error> = Result {
+        let root = DataRoot(path: Scratch.path("ect-realistic"))
+        var generator = Generator(seed: 11, rows: 6_000, files: 1, shape: .realistic)
+        _ = try generator.write(root: root.path)
+        let store = try Store(path: root.store)
+        let reference = try Generator.reference(root: root.path)
+        try store.write { try $0.upsert(reference) }
+        _ = try BatchRun(options: .init(root: root, asOf: generator.asOf, runID: "night"),
+                         logger: .init(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })).run()
+        return root
+    }
+
+    static func reports(suppressBelow threshold: Int) throws -> (DataRoot, String) {
+        let root = try world.get()
+        try ReportBuilder(store: try Store(path: root.store)).write(root: root, runs: ["night"], suppressBelow: threshold)
+        return (root, root.reports + "/latest/ees")
+    }
+
+    @Test("the EES files pass the screener's checks, suppressed or not", arguments: [0, 5, 10])
+    func screener(_ threshold: Int) throws {
+        let (_, folder) = try Self.reports(suppressBelow: threshold)
+        let failures = try Screener.check(data: folder + "/ect_induction_activity.csv",
+                                          meta: folder + "/ect_induction_activity.meta.csv")
+        #expect(failures.isEmpty, "\(failures)")
+    }
+
+    @Test("the night has what makes the checks bite: every level, LAs small enough to be suppressed")
+    func notVacuous() throws {
+        let (_, folder) = try Self.reports(suppressBelow: 5)
+        let rows = try Screener.table(folder + "/ect_induction_activity.csv")
+        let level = rows[0].firstIndex(of: "geographic_level")!
+        #expect(Set(rows.dropFirst().map { $0[level] }) == ["National", "Regional", "Local authority"])
+        #expect(Set(rows.dropFirst().map { $0[rows[0].firstIndex(of: "region_code")!] }).count >= 5)
+        let suppressed = rows.dropFirst().filter { $0.contains("c") }.count
+        #expect(suppressed > 0 && suppressed < rows.count - 1, "\(suppressed) of \(rows.count - 1) rows have a c")
+    }
+
+    @Test("no suppressed value can be worked back: no tie between published figures has exactly one hidden cell",
+          arguments: [3, 5, 10])
+    func noSuppressedValueRecoverable(_ threshold: Int) throws {
+        let root = try Self.world.get()
+        let store = try Store(path: root.store)
+        let builder = ReportBuilder(store: store)
+        let placed = try store.read { try $0.placedPeriods() }
+        let reports = [try builder.runReport("night"), try builder.programmeReport(from: nil, to: nil, placed: placed),
+                       try OpenDataBuilder(store: store).activityReport(from: nil, to: nil, placed: placed)]
+        var hiddenSomewhere = false
+        for report in reports {
+            #expect(!report.relations.isEmpty, "\(report.title)")
+            let suppressed = report.suppressing(below: threshold)
+            for relation in report.relations {
+                let hidden = relation.filter { suppressed[$0] == .suppressed }
+                if !hidden.isEmpty { hiddenSomewhere = true }
+                #expect(hidden.count != 1, "\(report.title): \(relation) leaves \(hidden) alone")
+            }
+            for derivation in report.derivations where derivation.from.contains(where: { suppressed[$0] == .suppressed }) {
+                #expect(suppressed[derivation.cell] == .suppressed || suppressed[derivation.cell] == .none, "\(derivation.cell)")
+            }
+        }
+        #expect(hiddenSomewhere, "at \(threshold) something must be hidden, or the check proves nothing")
+    }
+}
