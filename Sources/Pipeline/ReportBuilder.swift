@@ -39,9 +39,12 @@ public struct ReportBuilder {
         latest.made = made
         try ReportWriter.write(latest, to: root.reports + "/latest")
         // The open-data files, for EES.
-        let activity = try OpenDataBuilder(store: store).activityReport(from: from, to: to, placed: placed)
-            .suppressing(below: suppressBelow)
+        let openData = OpenDataBuilder(store: store)
+        let activity = try openData.activityReport(from: from, to: to, placed: placed).suppressing(below: suppressBelow)
         try OpenDataWriter.write(OpenDataBuilder.activity, table: activity.sections[0].table, to: root.reports + "/latest/ees")
+        let registrations = try openData.registrationsReport(from: from, to: to).suppressing(below: suppressBelow)
+        try OpenDataWriter.write(OpenDataBuilder.registrations, table: registrations.sections[0].table,
+                                 to: root.reports + "/latest/ees")
     }
 
     // MARK: The run

@@ -56,6 +56,15 @@ public enum Statistics {
         public let count: Int
     }
 
+    /// School registrations alike in role, school start date and the school's old LA
+    /// code, and how many.
+    public struct PlacedRegistrations: Hashable, Sendable {
+        public let role: String
+        public let start: String
+        public let laCode: String
+        public let count: Int
+    }
+
     public struct Run: Hashable, Sendable {
         public let id: String
         public let asOf: String
@@ -184,6 +193,15 @@ extension StoreTransaction {
             """).map {
             Statistics.PlacedPeriods(programme: $0[0], start: $0[1], end: $0[2], outcome: $0[3], laCode: $0[4], count: $0[5])
         }
+    }
+
+    /// Every school registration, grouped (see `Statistics.PlacedRegistrations`).
+    public func registrationsByStartAndAuthority() throws -> [Statistics.PlacedRegistrations] {
+        try Row.fetchAll(db, sql: """
+            SELECT r.role, r.start_date, coalesce(s.la_code, ''), count(*)
+            FROM school_registrations r LEFT JOIN schools s ON s.urn = r.school_urn
+            GROUP BY 1, 2, 3
+            """).map { Statistics.PlacedRegistrations(role: $0[0], start: $0[1], laCode: $0[2], count: $0[3]) }
     }
 
     /// Days from each ECT's first school start to their first claim by an appropriate body.

@@ -122,8 +122,10 @@ struct OpenDataTests {
     func screener(_ threshold: Int) throws {
         let world = try Self.world(suppressBelow: threshold)
         let folder = world.root.reports + "/latest/ees"
-        let failures = try Screener.check(data: folder + "/ect_induction_activity.csv", meta: folder + "/ect_induction_activity.meta.csv")
-        #expect(failures.isEmpty, "\(failures)")
+        for name in ["ect_induction_activity", "ect_mentor_registrations"] {
+            let failures = try Screener.check(data: folder + "/\(name).csv", meta: folder + "/\(name).meta.csv")
+            #expect(failures.isEmpty, "\(name): \(failures)")
+        }
     }
 
     @Test("periods with a known school are counted at their local authority and region, every period nationally")
@@ -161,6 +163,26 @@ struct OpenDataTests {
                 #expect(group.filter { $0[column(indicator)] == "c" }.count != 1)
             }
         }
+    }
+
+    @Test("registrations are counted by the academic year of the school start date, at the school's LA, for ECTs and mentors")
+    func registrations() throws {
+        let world = try Self.world()
+        let rows = try Screener.table(world.root.reports + "/latest/ees/ect_mentor_registrations.csv")
+        let header = rows[0]
+        func column(_ name: String) -> Int { header.firstIndex(of: name)! }
+        let store = try Store(path: world.root.store)
+        for role in ["ect", "mentor"] {
+            let stored = try store.read { try $0.count("SELECT count(*) FROM school_registrations WHERE role = ?", [role]) }
+            let national = rows.dropFirst().filter {
+                $0[column("geographic_level")] == "National" && $0[column("teacher_role")] == (role == "ect" ? "ECT" : "Mentor")
+            }.reduce(0) { $0 + Int($1[column("registrations")])! }
+            #expect(national == stored && stored > 0, "\(role): \(national) published, \(stored) stored")
+        }
+        let birmingham = rows.dropFirst().filter {
+            $0[column("la_name")] == "Birmingham" && $0[column("time_period")] == "202627" && $0[column("teacher_role")] == "ECT"
+        }
+        #expect(birmingham.count == 1 && Int(birmingham[0][column("registrations")])! >= 2)
     }
 
     @Test("academic years run 1 September to 31 August", arguments: [("2025-09-01", "202526"), ("2026-08-31", "202526"), ("2026-09-01", "202627"), ("2099-12-31", "209900")])
