@@ -11,6 +11,22 @@ import TestSupport
 /// apply to files of this shape: file names, the standard columns, time and geography,
 /// filters, indicators and the metadata file.
 enum Screener {
+    /// The open-data files every report writes.
+    static let files = ["ect_induction_activity", "ect_mentor_registrations"]
+
+    /// Each file's failures.
+    static func checkAll(in root: DataRoot) throws -> [(String, [String])] {
+        let folder = root.reports + "/latest/ees/"
+        return try files.map { ($0, try check(data: folder + $0 + ".csv", meta: folder + $0 + ".meta.csv")) }
+    }
+
+    /// A published file's rows (the header first) and its columns by name.
+    static func published(_ name: String, in root: DataRoot) throws -> (rows: [[String]], column: (String) -> Int) {
+        let rows = try table(root.reports + "/latest/ees/\(name).csv")
+        let header = rows[0]
+        return (rows, { header.firstIndex(of: $0)! })
+    }
+
     static func check(data path: String, meta metaPath: String) throws -> [String] {
         var failures: [String] = []
         let name = (path as NSString).lastPathComponent
@@ -121,9 +137,7 @@ struct OpenDataTests {
     @Test("the activity file and its metadata pass the screener's checks, suppressed or not", arguments: [0, 5])
     func screener(_ threshold: Int) throws {
         let world = try Self.world(suppressBelow: threshold)
-        let folder = world.root.reports + "/latest/ees"
-        for name in ["ect_induction_activity", "ect_mentor_registrations"] {
-            let failures = try Screener.check(data: folder + "/\(name).csv", meta: folder + "/\(name).meta.csv")
+        for (name, failures) in try Screener.checkAll(in: world.root) {
             #expect(failures.isEmpty, "\(name): \(failures)")
         }
     }
@@ -131,9 +145,7 @@ struct OpenDataTests {
     @Test("periods with a known school are counted at their local authority and region, every period nationally")
     func geography() throws {
         let world = try Self.world()
-        let rows = try Screener.table(world.root.reports + "/latest/ees/ect_induction_activity.csv")
-        let header = rows[0]
-        func column(_ name: String) -> Int { header.firstIndex(of: name)! }
+        let (rows, column) = try Screener.published("ect_induction_activity", in: world.root)
         let started = rows.dropFirst().filter { $0[column("time_period")] == "202627" && $0[column("induction_programme")] == "Total" }
         let la = try #require(started.first { $0[column("geographic_level")] == "Local authority" })
         #expect(la[column("new_la_code")] == "E08000025" && la[column("old_la_code")] == "330" && la[column("la_name")] == "Birmingham")
@@ -148,9 +160,7 @@ struct OpenDataTests {
     @Test("suppressed for publication: small counts are c, and a region that is one LA is hidden with it")
     func suppression() throws {
         let world = try Self.world(suppressBelow: 5)
-        let rows = try Screener.table(world.root.reports + "/latest/ees/ect_induction_activity.csv")
-        let header = rows[0]
-        func column(_ name: String) -> Int { header.firstIndex(of: name)! }
+        let (rows, column) = try Screener.published("ect_induction_activity", in: world.root)
         let started = rows.dropFirst().filter { $0[column("time_period")] == "202627" && $0[column("induction_programme")] == "Total" }
         for row in started where row[column("geographic_level")] != "National" {
             #expect(row[column("inductions_started")] == "c")
@@ -168,9 +178,7 @@ struct OpenDataTests {
     @Test("registrations are counted by the academic year of the school start date, at the school's LA, for ECTs and mentors")
     func registrations() throws {
         let world = try Self.world()
-        let rows = try Screener.table(world.root.reports + "/latest/ees/ect_mentor_registrations.csv")
-        let header = rows[0]
-        func column(_ name: String) -> Int { header.firstIndex(of: name)! }
+        let (rows, column) = try Screener.published("ect_mentor_registrations", in: world.root)
         let store = try Store(path: world.root.store)
         for role in ["ect", "mentor"] {
             let stored = try store.read { try $0.count("SELECT count(*) FROM school_registrations WHERE role = ?", [role]) }

@@ -26,17 +26,17 @@ struct RealisticNightTests {
         return root
     }
 
-    static func reports(suppressBelow threshold: Int) throws -> (DataRoot, String) {
+    /// The night's root, its reports written with `threshold`.
+    static func reports(suppressBelow threshold: Int) throws -> DataRoot {
         let root = try world.get()
         try ReportBuilder(store: try Store(path: root.store)).write(root: root, runs: ["night"], suppressBelow: threshold)
-        return (root, root.reports + "/latest/ees")
+        return root
     }
 
     @Test("the EES files pass the screener's checks, suppressed or not", arguments: [0, 5, 10])
     func screener(_ threshold: Int) throws {
-        let (_, folder) = try Self.reports(suppressBelow: threshold)
-        for name in ["ect_induction_activity", "ect_mentor_registrations"] {
-            let failures = try Screener.check(data: folder + "/\(name).csv", meta: folder + "/\(name).meta.csv")
+        let root = try Self.reports(suppressBelow: threshold)
+        for (name, failures) in try Screener.checkAll(in: root) {
             #expect(failures.isEmpty, "\(name): \(failures)")
         }
     }
@@ -45,11 +45,10 @@ struct RealisticNightTests {
     func notVacuous() throws {
         // Registrations are many in every LA: they need a higher threshold to show a c.
         for (name, threshold) in [("ect_induction_activity", 5), ("ect_mentor_registrations", 40)] {
-            let (_, folder) = try Self.reports(suppressBelow: threshold)
-            let rows = try Screener.table(folder + "/\(name).csv")
-            let level = rows[0].firstIndex(of: "geographic_level")!
-            #expect(Set(rows.dropFirst().map { $0[level] }) == ["National", "Regional", "Local authority"])
-            #expect(Set(rows.dropFirst().map { $0[rows[0].firstIndex(of: "region_code")!] }).count >= 5)
+            let root = try Self.reports(suppressBelow: threshold)
+            let (rows, column) = try Screener.published(name, in: root)
+            #expect(Set(rows.dropFirst().map { $0[column("geographic_level")] }) == ["National", "Regional", "Local authority"])
+            #expect(Set(rows.dropFirst().map { $0[column("region_code")] }).count >= 5)
             let suppressed = rows.dropFirst().filter { $0.contains("c") }.count
             #expect(suppressed > 0 && suppressed < rows.count - 1, "\(name): \(suppressed) of \(rows.count - 1) rows have a c")
         }
