@@ -54,7 +54,7 @@ final class HotStatements {
     /// Binds `values` to the statement, steps it once and resets it; true when it
     /// produced a row (for queries), false when done.
     @discardableResult
-    func run(_ name: Name, in db: Database, _ values: SQLValue...) throws -> Bool {
+    func run(_ name: Name, in db: Database, _ values: [SQLValue]) throws -> Bool {
         let statement: Statement
         if let known = prepared[name.rawValue] {
             statement = known
@@ -68,6 +68,7 @@ final class HotStatements {
             switch value {
             case .null: sqlite3_bind_null(handle, index)
             case .integer(let number): sqlite3_bind_int64(handle, index, number)
+            case .real(let number): sqlite3_bind_double(handle, index, number)
             case .text(var text):
                 // The UTF-8 bytes in place, with their length: passing the String itself
                 // made a NUL-terminated copy of every short one.
@@ -102,18 +103,7 @@ extension HotStatements {
     }
 }
 
-/// A value bound to a hot statement.
-enum SQLValue {
-    case null
-    case integer(Int64)
-    case text(String)
-
+extension SQLValue {
     /// SQLite copies the text before `bind` returns (its `SQLITE_TRANSIENT`).
     static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
-
-    static func int(_ value: Int) -> SQLValue { .integer(Int64(value)) }
-    static func int(_ value: Int64?) -> SQLValue { value.map(SQLValue.integer) ?? .null }
-    static func text(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }
-    static func day(_ value: Day?) -> SQLValue { value.map { .text($0.iso) } ?? .null }
-    static func trn(_ value: TRN?) -> SQLValue { value.map { .text($0.description) } ?? .null }
 }

@@ -42,7 +42,7 @@ public final class Store {
     /// Runs `body` in one write transaction: it commits when `body` returns, and rolls
     /// back when it throws.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try queue.write { db in try body(StoreTransaction(db: db, hot: hot)) }
+        try queue.write { db in try body(StoreTransaction(db: SQLiteDatabase(db: db, hot: hot))) }
     }
 
     /// Runs `body` in a write transaction that is always rolled back: a dry run that
@@ -51,7 +51,7 @@ public final class Store {
         try queue.writeWithoutTransaction { db in
             var result: T?
             try db.inTransaction {
-                result = try body(StoreTransaction(db: db, hot: hot))
+                result = try body(StoreTransaction(db: SQLiteDatabase(db: db, hot: hot)))
                 return .rollback
             }
             return result!

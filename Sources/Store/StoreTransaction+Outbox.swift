@@ -1,5 +1,4 @@
 import Domain
-import GRDB
 
 /// An outcome TRS must learn (induction begun, passed, failed), as queued in the outbox.
 public struct QueuedOutcome: Hashable, Sendable {
@@ -23,7 +22,7 @@ public struct OutcomeExport: Hashable, Sendable {
 extension StoreTransaction {
     /// Exports left unfinished (a kill between claiming their outcomes and finishing).
     public func unfinishedExports() throws -> [OutcomeExport] {
-        try Row.fetchAll(db, sql: "SELECT id, path FROM trs_exports WHERE finished_at IS NULL ORDER BY id").map {
+        try db.rows("SELECT id, path FROM trs_exports WHERE finished_at IS NULL ORDER BY id").map {
             OutcomeExport(id: $0[0], path: $0[1])
         }
     }
@@ -31,11 +30,11 @@ extension StoreTransaction {
     /// Starts an export to `path`: every outcome not yet exported is claimed for it, oldest
     /// first. Returns the export and its outcomes (none: nothing is recorded).
     public func startExport(to path: String, at time: String) throws -> (OutcomeExport, [QueuedOutcome])? {
-        let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM trs_outbox WHERE \(Self.pendingOutcome)") ?? 0
+        let pending = try db.value("SELECT count(*) FROM trs_outbox WHERE \(Self.pendingOutcome)") ?? 0
         guard pending > 0 else { return nil }
-        try db.execute(sql: "INSERT INTO trs_exports (path, started_at) VALUES (?, ?)", arguments: [path, time])
-        let export = OutcomeExport(id: db.lastInsertedRowID, path: path)
-        try db.execute(sql: "UPDATE trs_outbox SET export_id = ? WHERE \(Self.pendingOutcome)", arguments: [export.id])
+        let export = OutcomeExport(
+            id: try db.insert("INSERT INTO trs_exports (path, started_at) VALUES (?, ?)", [path, time]), path: path)
+        try db.execute("UPDATE trs_outbox SET export_id = ? WHERE \(Self.pendingOutcome)", [export.id])
         return (export, try outcomes(of: export))
     }
 
@@ -53,13 +52,13 @@ extension StoreTransaction {
                            arguments: [id, limit], ordered: false)
     }
 
-    private func queuedOutcomes(where condition: String, arguments: StatementArguments,
+    private func queuedOutcomes(where condition: String, arguments: SQLArguments,
                                 ordered: Bool = true) throws -> [QueuedOutcome] {
-        try Row.fetchAll(db, sql: """
+        try db.rows("""
             SELECT o.id, o.trn, o.induction_status, o.start_date, o.completion_date, s.processed_at
             FROM trs_outbox o JOIN submissions s ON s.id = o.submission_id
             WHERE \(condition)\(ordered ? " ORDER BY o.id" : "")
-            """, arguments: arguments).map {
+            """, arguments).map {
             QueuedOutcome(id: $0[0], trn: $0[1], status: $0[2], startDate: $0[3], completedDate: $0[4], recordedAt: $0[5])
         }
     }
@@ -72,29 +71,29 @@ extension StoreTransaction {
     /// Records TRS's final answer for outcome `id`: `answer` is kept for operations (a
     /// superseded or failed one), never shown to submitters.
     public func recordDelivery(of id: Int64, _ state: DeliveryState, answer: String?, at time: String) throws {
-        try db.execute(sql: """
+        try db.execute("""
             UPDATE trs_outbox SET delivery_state = ?, delivered_at = ?, trs_answer = ?
             WHERE id = ? AND delivery_state IS NULL AND export_id IS NULL
-            """, arguments: [state.rawValue, time, answer, id])
+            """, [state.rawValue, time, answer, id])
     }
 
     /// Marks an export's outcomes exported: its file is in place.
     public func finishExport(_ export: OutcomeExport, at time: String) throws {
-        try db.execute(sql: "UPDATE trs_outbox SET exported_at = ? WHERE export_id = ?", arguments: [time, export.id])
-        try db.execute(sql: "UPDATE trs_exports SET finished_at = ? WHERE id = ?", arguments: [time, export.id])
+        try db.execute("UPDATE trs_outbox SET exported_at = ? WHERE export_id = ?", [time, export.id])
+        try db.execute("UPDATE trs_exports SET finished_at = ? WHERE id = ?", [time, export.id])
     }
 
     /// Undoes an export whose file never got in place: its outcomes are pending again.
     public func abandonExport(_ export: OutcomeExport) throws {
-        try db.execute(sql: "UPDATE trs_outbox SET export_id = NULL WHERE export_id = ?", arguments: [export.id])
-        try db.execute(sql: "DELETE FROM trs_exports WHERE id = ?", arguments: [export.id])
+        try db.execute("UPDATE trs_outbox SET export_id = NULL WHERE export_id = ?", [export.id])
+        try db.execute("DELETE FROM trs_exports WHERE id = ?", [export.id])
     }
 
     /// Outcomes by status and by where they stand: (status, state, count), the state one of
     /// `pending`, `exported` (to a file), `delivered`, `superseded` or `failed` (by the API).
     /// An outcome claimed by an export not yet finished is still pending.
     public func outcomeStates() throws -> [(status: String, state: String, count: Int)] {
-        try Row.fetchAll(db, sql: """
+        try db.rows("""
             SELECT induction_status,
                    CASE WHEN delivery_state IS NOT NULL THEN delivery_state
                         WHEN exported_at IS NOT NULL THEN 'exported' ELSE 'pending' END, count(*)

@@ -1,5 +1,4 @@
 import Domain
-import GRDB
 
 /// Figures for the statistics reports: counts only, never a name, email or TRN.
 public enum Statistics {
@@ -76,28 +75,22 @@ public enum Statistics {
 
 extension StoreTransaction {
     /// A single count.
-    public func count(_ sql: String, _ arguments: [any DatabaseValueConvertible & Sendable] = []) throws -> Int {
-        try Int.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) ?? 0
+    public func count(_ sql: String, _ arguments: [any SQLArgument] = []) throws -> Int {
+        try db.value(sql, SQLArguments(arguments)) ?? 0
     }
 
     /// Labelled counts from a query selecting (label, count).
-    public func counts(_ sql: String, _ arguments: [any DatabaseValueConvertible & Sendable] = []) throws -> [Statistics.Count] {
-        try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
-            let label: String
-            switch (row[0] as DatabaseValue).storage {
-            case .string(let text): label = text
-            case .int64(let number): label = String(number)
-            case .double(let number): label = String(number)
-            case .null, .blob: label = ""
-            }
-            return Statistics.Count(label: label, count: row[1] as Int? ?? 0)
+    public func counts(_ sql: String, _ arguments: [any SQLArgument] = []) throws -> [Statistics.Count] {
+        try db.rows(sql, SQLArguments(arguments)).map { row in
+            Statistics.Count(label: row.values[0].text ?? "", count: row[1] as Int? ?? 0)
         }
     }
 
     public func periodsByAppropriateBody() throws -> [Statistics.ByAppropriateBody] {
-        try Row.fetchAll(db, sql: """
-            SELECT ab.name, count(*), sum(p.end_date IS NULL), sum(coalesce(p.outcome = 'pass', 0)),
-                   sum(coalesce(p.outcome = 'fail', 0)), sum(p.end_date IS NOT NULL AND p.outcome IS NULL)
+        try db.rows("""
+            SELECT ab.name, count(*), count(*) FILTER (WHERE p.end_date IS NULL),
+                   count(*) FILTER (WHERE p.outcome = 'pass'), count(*) FILTER (WHERE p.outcome = 'fail'),
+                   count(*) FILTER (WHERE p.end_date IS NOT NULL AND p.outcome IS NULL)
             FROM induction_periods p JOIN appropriate_bodies ab ON ab.id = p.appropriate_body_id
             GROUP BY ab.id ORDER BY ab.name
             """).map { Statistics.ByAppropriateBody(name: $0[0], periods: $0[1], open: $0[2], passed: $0[3], failed: $0[4], released: $0[5]) }
@@ -115,15 +108,16 @@ extension StoreTransaction {
     }
 
     private func submissions(group: String, filter: String, _ arguments: [String]) throws -> [Statistics.Submissions] {
-        try Row.fetchAll(db, sql: """
-            SELECT \(group), coalesce(s.kind, 'unknown'), count(*), sum(s.status = 'refused'), sum(s.rows_total),
+        try db.rows("""
+            SELECT \(group), coalesce(s.kind, 'unknown'), count(*), count(*) FILTER (WHERE s.status = 'refused'),
+                   sum(s.rows_total),
                    sum(s.rows_rejected), sum(coalesce(w.rows, 0))
             FROM submissions s
             LEFT JOIN (SELECT submission_id, count(*) AS rows FROM row_verdicts WHERE warning_codes <> ''
                        GROUP BY submission_id) w ON w.submission_id = s.id
             WHERE \(filter)
             GROUP BY 1, 2 ORDER BY 1, 2
-            """, arguments: StatementArguments(arguments)).map {
+            """, SQLArguments(arguments)).map {
             Statistics.Submissions(group: $0[0], kind: $0[1], files: $0[2], refused: $0[3], rows: $0[4], rejected: $0[5], warnings: $0[6])
         }
     }
@@ -131,30 +125,29 @@ extension StoreTransaction {
     /// How often each code rejected a row, most frequent first (in one run, or overall).
     public func rejectionCodes(ofRun runID: String?) throws -> [Statistics.Count] {
         var counts: [String: Int] = [:]
-        let rows = try String.fetchCursor(db, sql: """
+        try db.forEachRow("""
             SELECT v.error_codes FROM row_verdicts v JOIN submissions s ON s.id = v.submission_id
-            WHERE v.error_codes <> '' AND (? IS NULL OR s.run_id = ?)
-            """, arguments: [runID, runID])
-        while let codes = try rows.next() {
-            for code in codes.split(separator: " ") { counts[String(code), default: 0] += 1 }
+            WHERE v.error_codes <> '' AND (CAST(? AS TEXT) IS NULL OR s.run_id = ?)
+            """, [runID, runID]) { row in
+            for code in (row[0] as String).split(separator: " ") { counts[String(code), default: 0] += 1 }
         }
         return counts.map { Statistics.Count(label: $0.key, count: $0.value) }
             .sorted { ($0.count, $1.label) > ($1.count, $0.label) }
     }
 
     public func slowestFiles(ofRun runID: String, limit: Int) throws -> [Statistics.FileTiming] {
-        try Row.fetchAll(db, sql: """
+        try db.rows("""
             SELECT submitter_kind || ':' || submitter_id, coalesce(kind, 'unknown'), rows_total, coalesce(duration_ms, 0)
             FROM submissions WHERE run_id = ? AND status = 'processed' ORDER BY duration_ms DESC, id LIMIT ?
-            """, arguments: [runID, limit]).map { Statistics.FileTiming(submitter: $0[0], kind: $0[1], rows: $0[2], milliseconds: $0[3]) }
+            """, [runID, limit]).map { Statistics.FileTiming(submitter: $0[0], kind: $0[1], rows: $0[2], milliseconds: $0[3]) }
     }
 
     public func run(_ id: String) throws -> Statistics.Run? {
-        try Row.fetchOne(db, sql: "SELECT \(Self.runColumns) FROM runs WHERE id = ?", arguments: [id]).map(Self.run)
+        try db.row("SELECT \(Self.runColumns) FROM runs WHERE id = ?", [id]).map(Self.run)
     }
 
     public func runs() throws -> [Statistics.Run] {
-        try Row.fetchAll(db, sql: "SELECT \(Self.runColumns) FROM runs ORDER BY id").map(Self.run)
+        try db.rows("SELECT \(Self.runColumns) FROM runs ORDER BY id").map(Self.run)
     }
 
     private static let runColumns = """
@@ -162,7 +155,7 @@ extension StoreTransaction {
         rows_accepted, rows_rejected
         """
 
-    private static func run(_ row: Row) -> Statistics.Run {
+    private static func run(_ row: SQLRow) -> Statistics.Run {
         var counts: RunCounts?
         if let processed = row[3] as Int? {
             var kept = RunCounts()
@@ -181,7 +174,7 @@ extension StoreTransaction {
     /// Every induction period, grouped (see `Statistics.PlacedPeriods`): a few thousand
     /// groups for a million periods.
     public func placedPeriods() throws -> [Statistics.PlacedPeriods] {
-        try Row.fetchAll(db, sql: """
+        try db.rows("""
             SELECT programme, start_date, end_date, outcome, la, count(*) FROM (
               SELECT p.programme, p.start_date, coalesce(p.end_date, '') AS end_date, coalesce(p.outcome, '') AS outcome,
                      coalesce((SELECT s.la_code FROM school_registrations r JOIN schools s ON s.urn = r.school_urn
@@ -197,7 +190,7 @@ extension StoreTransaction {
 
     /// Every school registration, grouped (see `Statistics.PlacedRegistrations`).
     public func registrationsByStartAndAuthority() throws -> [Statistics.PlacedRegistrations] {
-        try Row.fetchAll(db, sql: """
+        try db.rows("""
             SELECT r.role, r.start_date, coalesce(s.la_code, ''), count(*)
             FROM school_registrations r LEFT JOIN schools s ON s.urn = r.school_urn
             GROUP BY 1, 2, 3
@@ -206,7 +199,7 @@ extension StoreTransaction {
 
     /// Days from each ECT's first school start to their first claim by an appropriate body.
     public func daysFromSchoolStartToClaim() throws -> [Int] {
-        try Row.fetchAll(db, sql: """
+        try db.rows("""
             SELECT r.first_start, e.first_claim
             FROM (SELECT trn, min(start_date) AS first_start FROM school_registrations WHERE role = 'ect' GROUP BY trn) r
             JOIN (SELECT trn, min(as_of) AS first_claim FROM events WHERE name = 'induction-period.opened' GROUP BY trn) e

@@ -1,5 +1,4 @@
 import Domain
-import GRDB
 
 /// A file the store has seen, by submitter and content fingerprint.
 public struct SubmissionRecord: Hashable, Sendable {
@@ -32,11 +31,11 @@ public struct StoredVerdict: Hashable, Sendable {
 extension StoreTransaction {
     /// The submission with this fingerprint from this submitter, if any.
     public func submission(from submitter: Submitter, sha256: String) throws -> SubmissionRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: """
+        try db.row("""
             SELECT id, file_name, kind, format, status, refusal_code, refusal_message, rows_accepted, rows_rejected,
                    result_name
             FROM submissions WHERE submitter_kind = ? AND submitter_id = ? AND sha256 = ?
-            """), arguments: [submitter.kind.rawValue, submitter.id, sha256]).map { row in
+            """, [submitter.kind.rawValue, submitter.id, sha256]).map { row in
             let code: String? = row[5]
             return SubmissionRecord(
                 id: row[0], submitter: submitter, fileName: row[1], sha256: sha256,
@@ -80,44 +79,43 @@ extension StoreTransaction {
     /// Forgets that these bytes were once refused, so that they can be recorded as
     /// processed (a refusal is no change, and a later version may accept the file).
     public func forgetRefusal(from submitter: Submitter, sha256: String) throws {
-        try db.cachedStatement(sql: """
+        try db.execute("""
             DELETE FROM submissions WHERE submitter_kind = ? AND submitter_id = ? AND sha256 = ? AND status = 'refused'
-            """).execute(arguments: [submitter.kind.rawValue, submitter.id, sha256])
+            """, [submitter.kind.rawValue, submitter.id, sha256])
     }
 
     /// Records a submission; its counts start at zero.
     public func insertSubmission(_ new: NewSubmission) throws -> Int64 {
-        try db.cachedStatement(sql: """
+        try db.insert("""
             INSERT INTO submissions (submitter_kind, submitter_id, file_name, sha256, kind, format, status,
                                      refusal_code, refusal_message, run_id, as_of, processed_at, result_name)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
+            """, [
                 new.submitter.kind.rawValue, new.submitter.id, new.fileName, new.sha256, new.kind?.rawValue,
                 new.format?.rawValue, new.refusal == nil ? "processed" : "refused", new.refusal?.code.rawValue,
                 new.refusal?.message, new.runID, new.asOf.iso, new.processedAt, new.resultName,
             ])
-        return db.lastInsertedRowID
     }
 
     /// Whether a result file of this name was written on `asOf` for another of the
     /// submitter's files than the one with `sha256`.
     public func isResultNameTaken(_ name: String, by submitter: Submitter, asOf: Day, otherThan sha256: String) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: """
+        try db.value("""
             SELECT EXISTS (SELECT 1 FROM submissions
                            WHERE submitter_kind = ? AND submitter_id = ? AND result_name = ? AND as_of = ? AND sha256 <> ?)
-            """), arguments: [submitter.kind.rawValue, submitter.id, name, asOf.iso, sha256]) ?? false
+            """, [submitter.kind.rawValue, submitter.id, name, asOf.iso, sha256]) ?? false
     }
 
     /// Sets a submission's final counts and duration.
     public func finishSubmission(_ id: Int64, accepted: Int, rejected: Int, durationMilliseconds: Int) throws {
-        try db.cachedStatement(sql: """
+        try db.execute("""
             UPDATE submissions SET rows_total = ?, rows_accepted = ?, rows_rejected = ?, duration_ms = ? WHERE id = ?
-            """).execute(arguments: [accepted + rejected, accepted, rejected, durationMilliseconds, id])
+            """, [accepted + rejected, accepted, rejected, durationMilliseconds, id])
     }
 
     /// Records one row's verdict (codes and messages only).
     public func recordVerdict(submissionID: Int64, row: Int, trn: TRN?, verdict: Verdict, extensionID: Int64?) throws {
-        try hot.run(.insertVerdict, in: db, .integer(submissionID), .int(row), .trn(trn), .text(verdict.status.rawValue),
+        try db.hot(.insertVerdict, .integer(submissionID), .int(row), .trn(trn), .text(verdict.status.rawValue),
                     .text(Self.joined(verdict.errors, \.code.rawValue, " ")), .text(Self.messages(verdict.errors)),
                     .text(Self.joined(verdict.warnings, \.code.rawValue, " ")),
                     .text(Self.messages(verdict.warnings)), .int(extensionID))
@@ -181,11 +179,10 @@ extension StoreTransaction {
 
     /// Calls `body` with each stored verdict of a submission, in row order.
     public func forEachVerdict(of submissionID: Int64, _ body: (StoredVerdict) throws -> Void) throws {
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+        try db.forEachRow("""
             SELECT row_number, status, error_codes, error_messages, warning_codes, warning_messages, extension_id
             FROM row_verdicts WHERE submission_id = ? ORDER BY row_number
-            """), arguments: [submissionID])
-        while let row = try rows.next() {
+            """, [submissionID]) { row in
             try body(StoredVerdict(
                 row: row[0], status: RowStatus(rawValue: row[1]) ?? .rejected,
                 errors: Self.problems(codes: row[2], messages: row[3]),
@@ -204,16 +201,15 @@ extension StoreTransaction {
     // MARK: Runs
 
     public func startRun(id: String, asOf: Day, startedAt: String) throws {
-        try db.execute(sql: "INSERT INTO runs (id, as_of, started_at, status) VALUES (?, ?, ?, 'running')",
-                       arguments: [id, asOf.iso, startedAt])
+        try db.execute("INSERT INTO runs (id, as_of, started_at, status) VALUES (?, ?, ?, 'running')", [id, asOf.iso, startedAt])
     }
 
     public func finishRun(id: String, finishedAt: String, failed: Bool, durationMilliseconds: Int, counts: RunCounts) throws {
-        try db.execute(sql: """
+        try db.execute("""
             UPDATE runs SET finished_at = ?, status = ?, duration_ms = ?, files_processed = ?, files_refused = ?,
               files_quarantined = ?, files_reissued = ?, files_waiting = ?, rows_accepted = ?, rows_rejected = ?
             WHERE id = ?
-            """, arguments: [finishedAt, failed ? "failed" : "finished", durationMilliseconds, counts.processed,
+            """, [finishedAt, failed ? "failed" : "finished", durationMilliseconds, counts.processed,
                              counts.refused, counts.quarantined, counts.reissued, counts.waiting, counts.accepted,
                              counts.rejected, id])
     }

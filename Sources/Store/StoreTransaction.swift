@@ -1,12 +1,10 @@
 import Domain
-import GRDB
 import Rules
 
 /// The store as seen from inside one transaction: what the rules read, and where the
 /// pipeline applies accepted changes and records verdicts.
 public struct StoreTransaction: InductionState {
-    let db: Database
-    let hot: HotStatements
+    let db: any SQLDatabase
 
     // MARK: Induction state (what the rules read)
 
@@ -14,22 +12,21 @@ public struct StoreTransaction: InductionState {
         let key = trn.description
         // A teacher new to the store (most rows of a nightly file) is answered by this one
         // lookup, without the three queries below (measured: 36k against 31k rows/s).
-        guard try hot.run(.teacherKnown, in: db, .text(key)) else { return .unknown }
-        let periods = try Row.fetchAll(db.cachedStatement(sql: """
+        guard try db.hot(.teacherKnown, .text(key)) else { return .unknown }
+        let periods = try db.rows("""
             SELECT id, appropriate_body_id, start_date, end_date, programme, terms_tenths, outcome
             FROM induction_periods WHERE trn = ? ORDER BY start_date, id
-            """), arguments: [key]).map { row in
+            """, [key]).map { row in
             InductionPeriod(
                 id: row[0], appropriateBodyID: row[1], start: try Self.day(row[2]),
                 end: try (row[3] as String?).map(Self.day), programme: Programme(rawValue: row[4]) ?? .schoolLed,
                 terms: (row[5] as Int?).map(Terms.init(tenths:)), outcome: (row[6] as String?).flatMap(Outcome.init(rawValue:)))
         }
-        let extensions = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, terms_tenths FROM extensions WHERE trn = ? ORDER BY id"),
-                                          arguments: [key]).map { Extension(id: $0[0], terms: Terms(tenths: $0[1])) }
-        let registrations = try Row.fetchAll(db.cachedStatement(sql: """
+        let extensions = try db.rows("SELECT id, terms_tenths FROM extensions WHERE trn = ? ORDER BY id", [key]).map { Extension(id: $0[0], terms: Terms(tenths: $0[1])) }
+        let registrations = try db.rows("""
             SELECT id, role, school_urn, start_date, end_date, email FROM school_registrations
             WHERE trn = ? ORDER BY start_date, id
-            """), arguments: [key]).map { row in
+            """, [key]).map { row in
             SchoolRegistration(id: row[0], role: SchoolRole(rawValue: row[1]) ?? .ect, schoolURN: row[2],
                                start: try Self.day(row[3]), end: try (row[4] as String?).map(Self.day), email: row[5])
         }
@@ -37,7 +34,7 @@ public struct StoreTransaction: InductionState {
     }
 
     public func isEmailInUse(_ email: String, byOtherThan trn: TRN, on day: Day) throws -> Bool {
-        try hot.run(.emailInUse, in: db, .text(email), .trn(trn), .day(day))
+        try db.hot(.emailInUse, .text(email), .trn(trn), .day(day))
     }
 
     static func day(_ text: String) throws -> Day {
@@ -65,7 +62,7 @@ public struct StoreTransaction: InductionState {
         switch change {
         case .openInduction(let open):
             try insertTeacher(open.trn, name: open.trsName, origin)
-            try hot.run(.insertPeriod, in: db, .trn(open.trn), .text(open.appropriateBodyID), .day(open.start),
+            try db.hot(.insertPeriod, .trn(open.trn), .text(open.appropriateBodyID), .day(open.start),
                         .text(open.programme.rawValue), .integer(origin.submissionID), .int(origin.row))
             if open.notifyTRS {
                 try queueTRS(open.trn, status: "InProgress", start: open.start, completion: nil, origin: origin)
@@ -75,16 +72,14 @@ public struct StoreTransaction: InductionState {
 
         case .closeInduction(let close):
             let recorded: Outcome? = close.outcome == .release ? nil : close.outcome
-            let statement = try db.cachedStatement(sql: """
+            let closed = try db.execute("""
                 UPDATE induction_periods
                 SET end_date = ?, terms_tenths = ?, outcome = ?, fail_confirmation_sent_on = ?,
                     closed_by_submission_id = ?, closed_by_row = ?
                 WHERE id = ? AND trn = ? AND end_date IS NULL
-                """)
-            try statement.execute(arguments: [close.end.iso, close.terms.tenths, recorded?.rawValue,
-                                              close.failConfirmationSentOn?.iso, origin.submissionID, origin.row,
-                                              close.periodID, close.trn.description])
-            guard db.changesCount == 1 else { throw StoreError.conflict("induction period \(close.periodID) is not open") }
+                """, [close.end.iso, close.terms.tenths, recorded?.rawValue, close.failConfirmationSentOn?.iso,
+                      origin.submissionID, origin.row, close.periodID, close.trn.description])
+            guard closed == 1 else { throw StoreError.conflict("induction period \(close.periodID) is not open") }
             let name: EventName
             switch close.outcome {
             case .release: name = .inductionClosed
@@ -97,12 +92,13 @@ public struct StoreTransaction: InductionState {
             }
             if let finish = close.finishSchoolRegistrationOn {
                 // A registration that starts later than `finish` ends on its first day.
-                try db.cachedStatement(sql: """
+                let finished = try db.execute("""
                     UPDATE school_registrations
-                    SET end_date = max(start_date, ?), closed_by_submission_id = ?, closed_by_row = ?
+                    SET end_date = CASE WHEN start_date > ? THEN start_date ELSE ? END,
+                        closed_by_submission_id = ?, closed_by_row = ?
                     WHERE trn = ? AND role = 'ect' AND end_date IS NULL
-                    """).execute(arguments: [finish.iso, origin.submissionID, origin.row, close.trn.description])
-                if db.changesCount > 0 { try event(.ectFinished, close.trn, "end=\(finish.iso)", origin) }
+                    """, [finish.iso, finish.iso, origin.submissionID, origin.row, close.trn.description])
+                if finished > 0 { try event(.ectFinished, close.trn, "end=\(finish.iso)", origin) }
             }
             try event(name, close.trn, "end=\(close.end.iso) terms=\(close.terms)", origin)
             return nil
@@ -113,18 +109,17 @@ public struct StoreTransaction: InductionState {
 
         case .extend(let extend):
             if let id = extend.existingID {
-                try db.cachedStatement(sql: """
+                let updated = try db.execute("""
                     UPDATE extensions SET terms_tenths = ?, updated_by_submission_id = ?, updated_by_row = ?
                     WHERE id = ? AND trn = ?
-                    """).execute(arguments: [extend.terms.tenths, origin.submissionID, origin.row, id, extend.trn.description])
-                guard db.changesCount == 1 else { throw StoreError.conflict("extension \(id) is not this teacher's") }
+                    """, [extend.terms.tenths, origin.submissionID, origin.row, id, extend.trn.description])
+                guard updated == 1 else { throw StoreError.conflict("extension \(id) is not this teacher's") }
                 try event(.extensionUpdated, extend.trn, "extension=\(id) terms=\(extend.terms)", origin)
                 return id
             }
-            try db.cachedStatement(sql: """
+            let id = try db.insert("""
                 INSERT INTO extensions (trn, terms_tenths, created_by_submission_id, created_by_row) VALUES (?, ?, ?, ?)
-                """).execute(arguments: [extend.trn.description, extend.terms.tenths, origin.submissionID, origin.row])
-            let id = db.lastInsertedRowID
+                """, [extend.trn.description, extend.terms.tenths, origin.submissionID, origin.row])
             try event(.extensionAdded, extend.trn, "extension=\(id) terms=\(extend.terms)", origin)
             return id
         }
@@ -134,20 +129,20 @@ public struct StoreTransaction: InductionState {
         let trn = registration.trn.description
         try insertTeacher(registration.trn, name: registration.trsName, origin)
         if let name = registration.correctedName {
-            try db.cachedStatement(sql: "UPDATE teachers SET corrected_name = ? WHERE trn = ? AND corrected_name IS NOT ?")
-                .execute(arguments: [name, trn, name])
-            if db.changesCount > 0 { try event(.nameCorrected, registration.trn, "", origin) }
+            let corrected = try db.execute(
+                "UPDATE teachers SET corrected_name = ? WHERE trn = ? AND corrected_name IS DISTINCT FROM ?", [name, trn, name])
+            if corrected > 0 { try event(.nameCorrected, registration.trn, "", origin) }
         }
         if let previous = registration.transferFrom {
             let end = registration.start.adding(days: -1)
-            try db.cachedStatement(sql: """
+            let transferred = try db.execute("""
                 UPDATE school_registrations SET end_date = ?, closed_by_submission_id = ?, closed_by_row = ?
                 WHERE id = ? AND trn = ? AND end_date IS NULL
-                """).execute(arguments: [end.iso, origin.submissionID, origin.row, previous, trn])
-            guard db.changesCount == 1 else { throw StoreError.conflict("registration \(previous) is not open") }
+                """, [end.iso, origin.submissionID, origin.row, previous, trn])
+            guard transferred == 1 else { throw StoreError.conflict("registration \(previous) is not open") }
             try event(.ectTransferred, registration.trn, "from_registration=\(previous) end=\(end.iso)", origin)
         }
-        try hot.run(.insertRegistration, in: db, .text(trn), .text(registration.role.rawValue), .text(registration.schoolURN),
+        try db.hot(.insertRegistration, .text(trn), .text(registration.role.rawValue), .text(registration.schoolURN),
                     .day(registration.start), .text(registration.email), .text(registration.workingPattern?.rawValue),
                     .text(registration.appropriateBodyID), .text(registration.trainingProgramme?.rawValue),
                     .text(registration.leadProviderID), .integer(origin.submissionID), .int(origin.row))
@@ -157,16 +152,16 @@ public struct StoreTransaction: InductionState {
 
     /// The teacher's row, with the TRS name, unless the store has it already.
     private func insertTeacher(_ trn: TRN, name: TeacherName, _ origin: Origin) throws {
-        try hot.run(.insertTeacher, in: db, .trn(trn), .text(name.first), .text(name.last), .integer(origin.submissionID))
+        try db.hot(.insertTeacher, .trn(trn), .text(name.first), .text(name.last), .integer(origin.submissionID))
     }
 
     private func queueTRS(_ trn: TRN, status: String, start: Day, completion: Day?, origin: Origin) throws {
-        try hot.run(.insertOutbox, in: db, .trn(trn), .text(status), .day(start), .day(completion),
+        try db.hot(.insertOutbox, .trn(trn), .text(status), .day(start), .day(completion),
                     .integer(origin.submissionID), .int(origin.row))
     }
 
     private func event(_ name: EventName, _ trn: TRN, _ detail: String, _ origin: Origin) throws {
-        try hot.run(.insertEvent, in: db, .integer(origin.submissionID), .int(origin.row), .trn(trn), .text(name.rawValue),
+        try db.hot(.insertEvent, .integer(origin.submissionID), .int(origin.row), .trn(trn), .text(name.rawValue),
                     .text(detail), .day(origin.asOf))
     }
 }
