@@ -26,9 +26,12 @@ let package = Package(
         .target(name: "Rules", dependencies: ["Domain"]),
         // What Swift cannot call directly: sqlite3_config (variadic) and syncfs (GNU).
         .target(name: "CSupport", linkerSettings: [.linkedLibrary("sqlite3")]),
-        // SQLite persistence (GRDB): migrations, reference data, induction state, audit.
+        // libpq, PostgreSQL's C client (Debian's libpq-dev), for the PostgreSQL store.
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // The store, SQLite (GRDB) or PostgreSQL (libpq): migrations, reference data,
+        // induction state, audit.
         .target(name: "Store", dependencies: [
-            "Domain", "Rules", "CSupport",
+            "Domain", "Rules", "CSupport", "CPostgres",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),

@@ -3,11 +3,15 @@ import Domain
 import Foundation
 import Logging
 import Pipeline
+import Store
 
 /// Flags every command takes.
 struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The data folder (inbox/, outbox/, archive/, quarantine/, reports/, ect.sqlite). Default: $ECT_BATCH_ROOT, else ./ect-data.", valueName: "dir"))
     var root: String?
+
+    @Option(name: .long, help: ArgumentHelp("The store: a PostgreSQL database's URL (postgresql://USER@HOST:PORT/DB; a password from ~/.pgpass or PGPASSWORD, never on the command line) instead of <root>/ect.sqlite. Default: $ECT_BATCH_STORE, else <root>/ect.sqlite.", valueName: "url"))
+    var store: String?
 
     @Flag(name: .shortAndLong, help: "Log every file and more detail (never personal data).")
     var verbose = false
@@ -17,10 +21,15 @@ struct CommonOptions: ParsableArguments {
 
     func validate() throws {
         if verbose && quiet { throw ValidationError("--verbose and --quiet cannot be used together.") }
+        if let store, !Store.isPostgres(store) {
+            throw ValidationError("--store takes a postgresql:// URL; without it the store is <root>/ect.sqlite.")
+        }
     }
 
     var dataRoot: DataRoot {
-        DataRoot(path: root ?? ProcessInfo.processInfo.environment["ECT_BATCH_ROOT"] ?? "./ect-data")
+        let environment = ProcessInfo.processInfo.environment
+        let store = self.store ?? environment["ECT_BATCH_STORE"].flatMap { $0.isEmpty ? nil : $0 }
+        return DataRoot(path: root ?? environment["ECT_BATCH_ROOT"] ?? "./ect-data", store: store)
     }
 
     /// A logger writing to stderr at the level the flags ask for.

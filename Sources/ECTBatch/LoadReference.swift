@@ -80,7 +80,7 @@ struct LoadReference: ParsableCommand {
         let root = common.dataRoot
         do {
             try Reports.Directories.create(root.path)
-            let store = try Store(path: root.store)
+            let store = try Store(location: root.store)
             try store.write { try $0.upsert(data) }
         } catch let error as SystemError {
             throw logger.failure(.system(error))
@@ -88,6 +88,6 @@ struct LoadReference: ParsableCommand {
             throw logger.failure(.store("cannot write the reference data: \(error)"))
         }
         for line in lines { print(line) }
-        print("Loaded into \(root.store)\(leftOut > 0 ? "; \(leftOut) line(s) left out" : "").")
+        print("Loaded into \(root.storeName)\(leftOut > 0 ? "; \(leftOut) line(s) left out" : "").")
     }
 }

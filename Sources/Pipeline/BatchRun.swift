@@ -128,7 +128,7 @@ public struct BatchRun {
             return (trs, timings)
         }
         var stageStart = Inbox.nowNanoseconds()
-        let (store, reference) = try Self.openStore(root: root)
+        let (store, reference) = try Self.openStore(root: root, forRun: true)
         stageStart = timings.add(.load, since: stageStart)
         var summary = Summary(runID: options.runID, asOf: options.asOf)
         // What a stopped run left: claimed inputs go back to the inbox unless committed
@@ -348,8 +348,8 @@ public struct BatchRun {
     }
 
     /// The store and the reference data it holds.
-    static func openStore(root: DataRoot) throws(RunError) -> (Store, ReferenceIndex) {
-        let store = try root.openExisting()
+    static func openStore(root: DataRoot, forRun: Bool = false) throws(RunError) -> (Store, ReferenceIndex) {
+        let store = forRun ? try root.openForRun() : try root.openExisting()
         let reference: ReferenceIndex
         do {
             reference = ReferenceIndex(try store.read { try $0.referenceData() })
@@ -357,7 +357,7 @@ public struct BatchRun {
             throw .store(String(describing: error))
         }
         guard !reference.isEmpty else {
-            throw .configuration("no reference data in \(root.store): run `ect-batch load-reference` first")
+            throw .configuration("no reference data in \(root.storeName): run `ect-batch load-reference` first")
         }
         return (store, reference)
     }

@@ -9,12 +9,32 @@ import Store
 /// The folders and files of one data root.
 public struct DataRoot: Sendable {
     public let path: String
+    /// The store: `<root>/ect.sqlite`, or a PostgreSQL database's `postgresql://` URL.
+    public let store: String
 
-    public init(path: String) {
+    public init(path: String, store: String? = nil) {
         var trimmed = path
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         self.path = trimmed
+        self.store = store ?? trimmed + "/ect.sqlite"
     }
+
+    /// The store, for a run, a delivery or an export: with PostgreSQL, after taking its
+    /// advisory lock as well as the root's (two roots on one database never run at once).
+    public func openForRun() throws(RunError) -> Store {
+        let store = try openExisting()
+        let locked: Bool
+        do {
+            locked = try store.takeRunLock()
+        } catch {
+            throw .store(String(describing: error))
+        }
+        guard locked else { throw .lockHeld(path: storeName, holder: "another session of this database") }
+        return store
+    }
+
+    /// The store as messages may name it (a URL's password left out).
+    public var storeName: String { Store.redacted(store) }
 
     public var inbox: String { path + "/inbox" }
     public var outbox: String { path + "/outbox" }
@@ -25,7 +45,6 @@ public struct DataRoot: Sendable {
     /// `RetiredInputs`); emptied at the start and the end of every run.
     public var temporary: String { path + "/tmp" }
     public var trs: String { path + "/trs" }
-    public var store: String { path + "/ect.sqlite" }
     public var lock: String { path + "/ect-batch.lock" }
 
     /// `<archive>/<as-of>`: the inputs of runs as of that day.
@@ -53,7 +72,7 @@ public struct DataRoot: Sendable {
         spare.forEach { close($0) }
         spare = []
         do {
-            return try Store(path: store)
+            return try Store(location: store)
         } catch {
             throw .store(String(describing: error))
         }

@@ -48,7 +48,7 @@ public struct OutcomeDeliverer {
     public func deliver() throws(RunError) -> Outcome {
         let lock = try RunLock(path: root.lock)
         defer { withExtendedLifetime(lock) {} }
-        let store = try root.openExisting()
+        let store = try root.openForRun()
         var outcome = Outcome()
         var answers = 0
         var after: Int64 = 0

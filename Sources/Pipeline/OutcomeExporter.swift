@@ -38,7 +38,7 @@ public struct OutcomeExporter {
         // Never beside a delivery, which claims the same pending outcomes.
         let lock = try RunLock(path: root.lock)
         defer { withExtendedLifetime(lock) {} }
-        let store = try root.openExisting()
+        let store = try root.openForRun()
         var outcome = Outcome()
         do {
             for unfinished in try store.read({ try $0.unfinishedExports() }) {

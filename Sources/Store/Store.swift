@@ -3,17 +3,41 @@ import GRDB
 import Rules
 import CSupport
 
-/// The SQLite store: one file, WAL mode, schema by migrations.
+/// The store: a SQLite file (WAL mode; the default) or a PostgreSQL database, the same
+/// schema by migrations in either.
 ///
 /// A `Store` is a connection with a lifetime; every change happens inside `write`, one
 /// transaction, so a file's rows and its submission record commit or vanish together.
 public final class Store {
+    /// The SQLite file, or the PostgreSQL URL without its password.
     public let path: String
-    private let queue: DatabaseQueue
-    /// The per-row statements, prepared on the queue's one connection.
-    let hot = HotStatements()
+    private enum Backend {
+        case sqlite(DatabaseQueue, HotStatements)
+        case postgres(PostgresConnection)
+    }
+    private let backend: Backend
 
-    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    /// `location` as messages may show it: a URL's password left out.
+    public static func redacted(_ location: String) -> String {
+        isPostgres(location) ? PostgresConnection.redacted(location) : location
+    }
+
+    /// Whether `location` names a PostgreSQL database rather than a SQLite file.
+    public static func isPostgres(_ location: String) -> Bool {
+        location.hasPrefix("postgresql://") || location.hasPrefix("postgres://")
+    }
+
+    /// Opens (creating if needed) the store at `location` — a SQLite file's path or a
+    /// `postgresql://` URL — and brings its schema up to date.
+    public convenience init(location: String) throws {
+        if Self.isPostgres(location) {
+            try self.init(postgres: location)
+        } else {
+            try self.init(path: location)
+        }
+    }
+
+    /// Opens (creating if needed) the SQLite store at `path` and brings its schema up to date.
     public init(path: String) throws {
         _ = Self.processSetup
         self.path = path
@@ -29,8 +53,18 @@ public final class Store {
             // its index pages in memory instead of spilling them to the WAL mid-way.
             try db.execute(sql: "PRAGMA cache_size = -65536")
         }
-        queue = try DatabaseQueue(path: path, configuration: config)
+        let queue = try DatabaseQueue(path: path, configuration: config)
         try Migrations.migrator.migrate(queue)
+        backend = .sqlite(queue, HotStatements())
+    }
+
+    /// Connects to the PostgreSQL database at `url` (`postgresql://USER@HOST:PORT/DB`, as
+    /// libpq reads it) and brings its schema up to date.
+    public init(postgres url: String) throws {
+        let connection = try PostgresConnection(url: url)
+        try PostgresMigrations.migrate(connection)
+        path = connection.location
+        backend = .postgres(connection)
     }
 
     /// SQLite's process-wide settings, made once, before the first connection opens.
@@ -42,19 +76,29 @@ public final class Store {
     /// Runs `body` in one write transaction: it commits when `body` returns, and rolls
     /// back when it throws.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try queue.write { db in try body(StoreTransaction(db: SQLiteDatabase(db: db, hot: hot))) }
+        switch backend {
+        case .sqlite(let queue, let hot):
+            return try queue.write { db in try body(StoreTransaction(db: SQLiteDatabase(db: db, hot: hot))) }
+        case .postgres(let connection):
+            return try connection.transaction(commit: true) { try body(StoreTransaction(db: PostgresDatabase(connection: connection))) }
+        }
     }
 
     /// Runs `body` in a write transaction that is always rolled back: a dry run that
     /// sees its own changes and leaves nothing behind.
     public func rollingBack<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try queue.writeWithoutTransaction { db in
-            var result: T?
-            try db.inTransaction {
-                result = try body(StoreTransaction(db: SQLiteDatabase(db: db, hot: hot)))
-                return .rollback
+        switch backend {
+        case .sqlite(let queue, let hot):
+            return try queue.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction {
+                    result = try body(StoreTransaction(db: SQLiteDatabase(db: db, hot: hot)))
+                    return .rollback
+                }
+                return result!
             }
-            return result!
+        case .postgres(let connection):
+            return try connection.transaction(commit: false) { try body(StoreTransaction(db: PostgresDatabase(connection: connection))) }
         }
     }
 
@@ -69,18 +113,60 @@ public final class Store {
     }
 
     /// A private copy of the store at `path` (SQLite's online backup): a dry run works on
-    /// it, so that it never holds the store's write lock while a run wants it.
+    /// it, so that it never holds the store's write lock while a run wants it. A
+    /// PostgreSQL store is its own snapshot: a dry run's rolled-back transaction sees a
+    /// consistent view and holds no lock a run waits for but on the rows it touches.
     public func snapshot(to path: String) throws -> Store {
-        let copy = try Store(path: path)
-        try queue.backup(to: copy.queue)
-        return copy
+        switch backend {
+        case .sqlite(let queue, _):
+            let copy = try Store(path: path)
+            guard case .sqlite(let target, _) = copy.backend else { return copy }
+            try queue.backup(to: target)
+            return copy
+        case .postgres:
+            return self
+        }
     }
 
-    /// Writes the WAL into the database file and syncs it: after this returns, every
-    /// committed transaction survives a power cut.
+    /// Makes every committed transaction survive a power cut: SQLite's WAL written into the
+    /// database file and synced. PostgreSQL's commits are durable as they return.
     public func checkpoint() throws {
+        guard case .sqlite(let queue, _) = backend else { return }
         try queue.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA wal_checkpoint(FULL)")
+        }
+    }
+
+    /// Takes PostgreSQL's session advisory lock for runs, beside the data root's file
+    /// lock: two data roots pointed at one database never run at once. False when another
+    /// session holds it; always true for SQLite (its root's lock is enough).
+    public func takeRunLock() throws -> Bool {
+        guard case .postgres(let connection) = backend else { return true }
+        let rows = try connection.execute("SELECT pg_try_advisory_lock(\(Self.runLockKey))", []).rows
+        return rows.first.map { $0[0] as Bool } ?? false
+    }
+
+    /// SQLite's per-row statements (for a test that they are never compiled again).
+    var hot: HotStatements? {
+        if case .sqlite(_, let hot) = backend { hot } else { nil }
+    }
+
+    /// The advisory lock key runs take ("ECTR" in ASCII).
+    static let runLockKey = 0x4543_5452
+}
+
+extension PostgresConnection {
+    /// Runs `body` between `BEGIN` and `COMMIT` (or `ROLLBACK`, when it throws or
+    /// `commit` is false). Repeatable read: a report or dry run sees one moment.
+    func transaction<T>(commit: Bool, _ body: () throws -> T) throws -> T {
+        try run(commit ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ")
+        do {
+            let result = try body()
+            try run(commit ? "COMMIT" : "ROLLBACK")
+            return result
+        } catch {
+            try? run("ROLLBACK")
+            throw error
         }
     }
 }

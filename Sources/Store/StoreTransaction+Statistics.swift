@@ -181,7 +181,7 @@ extension StoreTransaction {
                                WHERE r.trn = p.trn AND r.role = 'ect' AND r.start_date <= p.start_date
                                  AND (r.end_date IS NULL OR r.end_date >= p.start_date)
                                ORDER BY r.start_date DESC LIMIT 1), '') AS la
-              FROM induction_periods p)
+              FROM induction_periods p) AS placed
             GROUP BY 1, 2, 3, 4, 5
             """).map {
             Statistics.PlacedPeriods(programme: $0[0], start: $0[1], end: $0[2], outcome: $0[3], laCode: $0[4], count: $0[5])

@@ -60,7 +60,7 @@ struct CommandLineTests {
         #expect(result.stdout.contains("edubasealldata.csv: 2 establishments (read as Windows-1252), 1 line(s) left out (see stderr); 1 with six-digit URNs"))
         #expect(result.stdout.contains("allgroupsdata.csv: 1 groups"))
         #expect(result.stderr.contains("edubasealldata.csv line 4: left out: the URN \"N/A\" is not a number"))
-        let store = try Store(path: root + "/ect.sqlite")
+        let store = try Executable.store(root)
         let rows = try store.read { try $0.rows("SELECT urn, name FROM schools ORDER BY urn") }
         #expect(rows == [["100001", "St Zoë’s – École"], ["20001", "Sure Start Centre"]])
     }
@@ -83,7 +83,7 @@ struct CommandLineTests {
         let headlines = summary["headlines"] as! [String: Any]
         #expect(headlines["files"] as? Int == 2 && headlines["reissued"] as? Int == 1 && headlines["quarantined"] as? Int == 1)
         #expect(headlines["accepted"] as? Int == 0 && headlines["rejected"] as? Int == 0)
-        let store = try Store(path: root + "/ect.sqlite")
+        let store = try Executable.store(root)
         let kept = try store.read { try $0.rows("SELECT files_reissued, files_quarantined, rows_accepted FROM runs ORDER BY id") }
         #expect(kept == [["0", "1", "52"], ["1", "1", "0"]])
     }

@@ -8,10 +8,18 @@ struct CronTests {
     static let wrapper = Executable.packageRoot + "/cron/ect-batch-nightly"
 
     func runWrapper(_ environment: [String: String]) throws -> (status: Int32, stdout: String) {
-        let result = try Command.run("/bin/bash", [Self.wrapper], environment: [
-            "PATH": "/usr/bin:/bin", "ECT_BATCH_CONFIG": "/nonexistent", "ECT_BATCH_BIN": Executable.path,
-        ].merging(environment) { $1 })
+        let result = try Command.run("/bin/bash", [Self.wrapper], environment: try Self.environment(environment))
         return (result.status, result.output)
+    }
+
+    /// The wrapper's environment: `settings` over a bare PATH and no config file (and, when
+    /// the suite runs on PostgreSQL, the root's database).
+    static func environment(_ settings: [String: String]) throws -> [String: String] {
+        var environment = ["PATH": "/usr/bin:/bin", "ECT_BATCH_CONFIG": "/nonexistent", "ECT_BATCH_BIN": Executable.path]
+        if Executable.postgres != nil, let root = settings["ECT_BATCH_ROOT"] {
+            environment["ECT_BATCH_STORE"] = try Executable.storeLocation(root)
+        }
+        return environment.merging(settings) { $1 }
     }
 
     @Test("a good night prints nothing, logs to a dated file and prunes old files")

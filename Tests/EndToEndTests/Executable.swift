@@ -2,6 +2,7 @@ import FakeTRS
 import Foundation
 import Parsers
 import Store
+import Synchronization
 import TestSupport
 
 /// Runs the built `ect-batch` executable.
@@ -29,6 +30,11 @@ enum Executable {
     /// Runs `ect-batch` with `arguments`; `prefix` is a command it runs under (`setpriv`,
     /// `prlimit`: see `Fault`).
     static func run(_ arguments: [String], environment: [String: String] = [:], prefix: [String] = []) throws -> Result {
+        var environment = environment
+        if postgres != nil, environment["ECT_BATCH_STORE"] == nil, let at = arguments.firstIndex(of: "--root"),
+           at + 1 < arguments.count {
+            environment["ECT_BATCH_STORE"] = try storeLocation(arguments[at + 1])
+        }
         if ProcessInfo.processInfo.environment["ECT_E2E_TRS"] == "api", let throughAPI = try ThroughAPI(arguments) {
             defer { throughAPI.fake.stop() }
             return try launch(throughAPI.arguments, environment: environment.merging(throughAPI.environment) { old, _ in old },
@@ -75,8 +81,7 @@ enum Executable {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        let (stdout, stderr) = readBoth(out, err)
         process.waitUntilExit()
         return Result(status: process.terminationStatus, killedBySignal: process.terminationReason == .uncaughtSignal,
                       stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
@@ -101,18 +106,83 @@ enum Executable {
         return root
     }
 
+    /// `ECT_TEST_POSTGRES` (a server's URL, its `postgres` database): the suite's stores
+    /// are then PostgreSQL databases, one per data root, instead of `<root>/ect.sqlite`.
+    static let postgres = ProcessInfo.processInfo.environment["ECT_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+
+    /// The store of the data root at `root`: its PostgreSQL database (made on first use)
+    /// when the suite runs on PostgreSQL.
+    static func storeLocation(_ root: String) throws -> String {
+        guard let server = postgres else { return root + "/ect.sqlite" }
+        let name = "ect_" + String(UInt64(bitPattern: Int64(root.hashValue)) % 1_000_000_000_000, radix: 36)
+        let made: Bool = madeDatabases.withLock { !$0.insert(name).inserted }
+        let base = server.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        if !made {
+            let created = try Command.run("/usr/bin/psql", ["-q", server, "-c", "DROP DATABASE IF EXISTS \(name)",
+                                                           "-c", "CREATE DATABASE \(name)"])
+            precondition(created.status == 0, created.output)
+        }
+        return base + "/" + name
+    }
+
+    private static let madeDatabases = Mutex(Set<String>())
+
+    /// After `cp -a root copy`: gives `copy` a store like `root`'s (a PostgreSQL database
+    /// made from `root`'s; SQLite's file came with the copy).
+    static func copyStore(from root: String, to copy: String) throws {
+        guard let server = postgres else { return }
+        let (source, target) = (try storeLocation(root), try storeLocation(copy))
+        let name = { (url: String) in String(url.split(separator: "/").last!) }
+        let made = try Command.run("/usr/bin/psql", ["-q", server, "-c", "DROP DATABASE IF EXISTS \(name(target))",
+                                                    "-c", "CREATE DATABASE \(name(target)) TEMPLATE \(name(source))"])
+        precondition(made.status == 0, made.output)
+    }
+
+    /// The store of the data root at `root`, opened.
+    static func store(_ root: String) throws -> Store { try Store(location: storeLocation(root)) }
+
     /// Every file under `folder` (relative path to bytes), hidden ones included.
     static func files(under folder: String) -> [String: Data] { Folder.files(under: folder) }
 
     /// The store's rows that do not depend on when things ran.
+    ///
+    /// Surrogate keys are shown by rank, not value: PostgreSQL's identity sequences are
+    /// not rolled back with a transaction, so a run killed mid-file leaves gaps that an
+    /// uninterrupted run does not; what the rows say, and which row refers to which, is
+    /// compared exactly.
     static func storeDump(_ root: String) throws -> String {
-        let store = try Store(path: root + "/ect.sqlite")
-        let rows = try store.read { tx in
-            try tx.rows("SELECT submitter_kind, submitter_id, file_name, sha256, kind, format, status, refusal_code, rows_total, rows_accepted, rows_rejected FROM submissions ORDER BY id")
-                + tx.rows("SELECT * FROM teachers ORDER BY trn") + tx.rows("SELECT * FROM induction_periods ORDER BY id")
-                + tx.rows("SELECT * FROM extensions ORDER BY id") + tx.rows("SELECT * FROM events ORDER BY id")
-                + tx.rows("SELECT * FROM trs_outbox ORDER BY id")
-                + tx.rows("SELECT * FROM row_verdicts ORDER BY submission_id, row_number")
+        let store = try Executable.store(root)
+        let rows = try store.read { tx -> [[String]] in
+            func ranks(_ table: String) throws -> [String: String] {
+                Dictionary(uniqueKeysWithValues: try tx.rows("SELECT id FROM \(table) ORDER BY id").enumerated().map {
+                    ($1[0], "#\($0 + 1)")
+                })
+            }
+            let (submission, period, extensionID) = (try ranks("submissions"), try ranks("induction_periods"), try ranks("extensions"))
+            let (event, outbox, registration) = (try ranks("events"), try ranks("trs_outbox"), try ranks("school_registrations"))
+            func ranked(_ sql: String, _ columns: [Int: [String: String]]) throws -> [[String]] {
+                try tx.rows(sql).map { row in
+                    row.enumerated().map { index, value in columns[index]?[value] ?? value }
+                }
+            }
+            // Event details name extensions and registrations by id.
+            let events = try ranked("SELECT * FROM events ORDER BY id", [0: event, 1: submission]).map { row in
+                var row = row
+                for (key, ranks) in [("extension=", extensionID), ("from_registration=", registration)] {
+                    if let range = row[5].range(of: key + "[0-9]+", options: .regularExpression) {
+                        let id = String(row[5][range].dropFirst(key.count))
+                        row[5].replaceSubrange(range, with: key + (ranks[id] ?? id))
+                    }
+                }
+                return row
+            }
+            return try tx.rows("SELECT submitter_kind, submitter_id, file_name, sha256, kind, format, status, refusal_code, rows_total, rows_accepted, rows_rejected FROM submissions ORDER BY id")
+                + ranked("SELECT * FROM teachers ORDER BY trn", [4: submission])
+                + ranked("SELECT * FROM induction_periods ORDER BY id", [0: period, 9: submission, 11: submission])
+                + ranked("SELECT * FROM extensions ORDER BY id", [0: extensionID, 3: submission, 5: submission])
+                + events
+                + ranked("SELECT * FROM trs_outbox ORDER BY id", [0: outbox, 5: submission])
+                + ranked("SELECT * FROM row_verdicts ORDER BY submission_id, row_number", [0: submission, 8: extensionID])
         }
         return rows.map { $0.joined(separator: "|") }.joined(separator: "\n")
     }

@@ -9,7 +9,7 @@ struct ExportOutcomesTests {
     static func root() throws -> (root: String, queued: Int) {
         let root = try Executable.sampleRoot()
         #expect(try Executable.run(["run", "--root", root, "--as-of", "2026-11-20"]).status == 0)
-        let store = try Store(path: root + "/ect.sqlite")
+        let store = try Executable.store(root)
         let queued = Int(try store.read { try $0.rows("SELECT count(*) FROM trs_outbox") }[0][0])!
         return (root, queued)
     }
@@ -38,7 +38,7 @@ struct ExportOutcomesTests {
         let result = try Executable.run(["export-outcomes", "--root", root, "--to", file])
         #expect(result.status == 73 && result.stderr.contains("EEXIST"))
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "not delivered yet")
-        let store = try Store(path: root + "/ect.sqlite")
+        let store = try Executable.store(root)
         #expect(try store.read { try $0.rows("SELECT count(*) FROM trs_outbox WHERE exported_at IS NOT NULL") } == [["0"]])
     }
 
@@ -60,7 +60,7 @@ struct ExportOutcomesTests {
         let got = lines(try String(contentsOfFile: file, encoding: .utf8)), want = lines(expected)
         #expect(got == want, "got \(got.count): \(got.prefix(3)) … want \(want.count): \(want.prefix(3))")
         #expect(!FileManager.default.fileExists(atPath: root + "/out-2.csv"))
-        let store = try Store(path: root + "/ect.sqlite")
+        let store = try Executable.store(root)
         #expect(try store.read { try $0.rows("SELECT count(*) FROM trs_outbox WHERE exported_at IS NOT NULL") } == [[String(queued)]])
     }
 }

@@ -27,6 +27,7 @@ struct FaultTests {
             try prepare(root)
             let copy = Scratch.path("ect-fault-reference")
             try Fault.shell("cp", "-a", root, copy)
+            try Executable.copyStore(from: root, to: copy)
             let result = try Executable.run(["run", "--root", copy] + FaultTests.asOf)
             precondition(result.status == 0, result.stderr)
             reference = (Executable.files(under: copy + "/outbox"), Executable.files(under: copy + "/archive"),
@@ -191,6 +192,7 @@ struct FaultTests {
         defer { Fault.unmount(mount) }
         let world = try World(Self.bigSchoolFile)
         try Fault.shell("cp", "-a", world.root, mount + "/root")
+        try Executable.copyStore(from: world.root, to: mount + "/root")
         let root = mount + "/root"
         let faulty = try Executable.run(["run", "--root", root] + Self.asOf)
         #expect(faulty.status == 73, "\(faulty.stderr)")
@@ -204,7 +206,33 @@ struct FaultTests {
         #expect(try Executable.storeDump(root) == world.reference.store)
     }
 
-    @Test("the store held by another process: exit 74, nothing moved")
+    @Test("PostgreSQL: another session holding the runs' advisory lock: exit 75, nothing moved",
+          .enabled(if: Executable.postgres != nil, "the suite runs on SQLite"))
+    func advisoryLock() throws {
+        let world = try World()
+        let holder = try Executable.store(world.root)
+        #expect(try holder.takeRunLock())
+        let result = try world.run()
+        #expect(result.status == 75, "\(result.stderr)")
+        #expect(result.stderr.contains("another session of this database"))
+        #expect(Executable.files(under: world.root + "/inbox") == world.inbox)
+        withExtendedLifetime(holder) {}
+    }
+
+    @Test("PostgreSQL: a server that does not answer: exit 74, nothing moved",
+          .enabled(if: Executable.postgres != nil, "the suite runs on SQLite"))
+    func serverDown() throws {
+        let world = try World()
+        let result = try Executable.run(["run", "--root", world.root] + Self.asOf,
+                                        environment: ["ECT_BATCH_STORE": "postgresql://postgres@127.0.0.1:1/none"])
+        #expect(result.status == 74, "\(result.stderr)")
+        #expect(result.stderr.contains("cannot connect"))
+        #expect(Executable.files(under: world.root + "/inbox") == world.inbox)
+        #expect(Executable.files(under: world.root + "/tmp/inputs").isEmpty)
+    }
+
+    @Test("the store held by another process: exit 74, nothing moved",
+          .enabled(if: Executable.postgres == nil, "PostgreSQL's writers do not wait on each other's tables; see advisoryLock"))
     func storeLocked() throws {
         let world = try World()
         let holding = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
@@ -298,6 +326,7 @@ struct FaultTests {
         for rows in [137, 138] {
             let root = world.root + "-\(rows)"
             try Fault.shell("cp", "-a", world.root, root)
+            try Executable.copyStore(from: world.root, to: root)
             let killed = try Executable.run(["run", "--root", root] + Self.asOf, environment: ["ECT_BATCH_KILL_AFTER_ROWS": String(rows)])
             #expect(killed.killedBySignal)
             let rerun = try Executable.run(["run", "--root", root] + Self.asOf)
@@ -342,6 +371,7 @@ struct SideCommandTests {
         let validate = Process()
         validate.executableURL = URL(fileURLWithPath: Executable.path)
         validate.arguments = ["validate", big, "--as", "appropriate-bodies:AB001", "--root", root, "--as-of", "2026-11-20"]
+        validate.environment = ProcessInfo.processInfo.environment.merging(["ECT_BATCH_STORE": try Executable.storeLocation(root)]) { $1 }
         let out = Pipe()
         validate.standardOutput = out
         validate.standardError = FileHandle.nullDevice
@@ -350,7 +380,7 @@ struct SideCommandTests {
         _ = out.fileHandleForReading.readData(ofLength: 4096)
         let run = try Executable.run(["run", "--root", root, "--as-of", "2026-11-20"])
         let validateStillRunning = validate.isRunning
-        _ = out.fileHandleForReading.readDataToEndOfFile()
+        _ = out.fileHandleForReading.readAll()
         validate.waitUntilExit()
         #expect(run.status == 0, "\(run.stderr)")
         #expect(validateStillRunning, "the run finished while validate was still at work")

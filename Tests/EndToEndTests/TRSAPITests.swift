@@ -31,7 +31,7 @@ struct TRSAPITests {
 
     /// The outbox rows: (id, trn, status, delivery state).
     static func outbox(_ root: String) throws -> [[String]] {
-        try Store(path: root + "/ect.sqlite").read {
+        try Executable.store(root).read {
             try $0.rows("SELECT id, trn, induction_status, coalesce(delivery_state, '') FROM trs_outbox ORDER BY id")
         }
     }
@@ -84,7 +84,7 @@ struct TRSAPITests {
             #expect(Executable.files(under: root + "/inbox") == inbox)
             #expect(Executable.files(under: root + "/outbox").isEmpty)
             #expect(Executable.files(under: root + "/quarantine").isEmpty)
-            #expect(try Store(path: root + "/ect.sqlite").read { try $0.count("SELECT count(*) FROM submissions") } == 0)
+            #expect(try Executable.store(root).read { try $0.count("SELECT count(*) FROM submissions") } == 0)
             let up = try Self.fake(for: root)
             defer { up.stop() }
             let again = try Self.runAPI(root, up)
@@ -189,7 +189,7 @@ struct TRSAPITests {
         #expect(states[0][3] == "failed")
         #expect(states.filter { $0[1] == newer }.allSatisfy { $0[3] == "superseded" })
         #expect(states.filter { $0[1] != gone && $0[1] != newer }.allSatisfy { $0[3] == "delivered" })
-        let answer = try Store(path: root + "/ect.sqlite").read {
+        let answer = try Executable.store(root).read {
             try $0.rows("SELECT trs_answer FROM trs_outbox WHERE id = ?", [Int64(states[0][0])!])
         }
         #expect(answer.first?.first?.contains("HTTP 404") == true)
@@ -232,11 +232,10 @@ struct TRSAPITests {
         defer { fake.stop() }
         let keyFile = root + "/trs-key"
         try Data((Self.key + "\n").utf8).write(to: URL(fileURLWithPath: keyFile))
-        let result = try Command.run("/bin/bash", [CronTests.wrapper], environment: [
-            "PATH": "/usr/bin:/bin", "ECT_BATCH_CONFIG": "/nonexistent", "ECT_BATCH_BIN": Executable.path,
+        let result = try Command.run("/bin/bash", [CronTests.wrapper], environment: try CronTests.environment([
             "ECT_BATCH_ROOT": root, "ECT_BATCH_SETTLE": "0", "ECT_BATCH_TRS_API": fake.url.absoluteString,
             "ECT_BATCH_TRS_API_KEY_FILE": keyFile,
-        ])
+        ]))
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.isEmpty)
         #expect(fake.counts.find >= 1)

@@ -120,6 +120,6 @@ struct WorkbookTests {
         try check.run()
         check.waitUntilExit()
         #expect(check.terminationStatus == 0)
-        #expect(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "6\n")
+        #expect(String(decoding: out.fileHandleForReading.readAll(), as: UTF8.self) == "6\n")
     }
 }

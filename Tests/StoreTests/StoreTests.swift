@@ -201,8 +201,8 @@ struct StoreTests {
         let existing = try store.read { try $0.submission(from: submitter, sha256: String(repeating: "a", count: 64)) }
         #expect(existing != nil)
         try file("b")
-        #expect(store.hot.recompilations(of: .teacherKnown) == 0)
-        #expect(store.hot.recompilations(of: .insertVerdict) == 0)
+        #expect(store.hot?.recompilations(of: .teacherKnown) == 0)
+        #expect(store.hot?.recompilations(of: .insertVerdict) == 0)
     }
 
     @Test("SQLite keeps no memory statistics, whose mutex every allocation took")

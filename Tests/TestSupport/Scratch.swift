@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// Where tests put their files: one folder for the test process, removed when it exits,
@@ -31,7 +34,7 @@ public enum Command {
         process.standardOutput = out
         process.standardError = out
         try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let data = out.fileHandleForReading.readAll()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
@@ -51,4 +54,37 @@ public enum Folder {
         }
         return files
     }
+}
+
+extension FileHandle {
+    /// Everything until the end of the file, by read(2), a read interrupted by a signal
+    /// (a child's SIGCHLD) tried again: Foundation's `readDataToEndOfFile()` traps on EINTR.
+    public func readAll() -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(fileDescriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                data.append(contentsOf: buffer[..<count])
+            } else if count < 0 && errno == EINTR {
+                continue
+            } else {
+                return data
+            }
+        }
+    }
+}
+
+/// Reads a child's stdout and stderr pipes at once, so that neither fills while the
+/// other is read.
+public func readBoth(_ out: Pipe, _ err: Pipe) -> (stdout: Data, stderr: Data) {
+    nonisolated(unsafe) var stderr = Data()
+    let done = DispatchSemaphore(value: 0)
+    Thread {
+        stderr = err.fileHandleForReading.readAll()
+        done.signal()
+    }.start()
+    let stdout = out.fileHandleForReading.readAll()
+    done.wait()
+    return (stdout, stderr)
 }

@@ -1,0 +1,29 @@
+/// PostgreSQL's connection inside one transaction.
+struct PostgresDatabase: SQLDatabase {
+    let connection: PostgresConnection
+
+    @discardableResult
+    func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int {
+        try connection.execute(sql, arguments.values).changed
+    }
+
+    func rows(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow] {
+        try connection.execute(sql, arguments.values).rows
+    }
+
+    func forEachRow(_ sql: String, _ arguments: SQLArguments, _ body: (SQLRow) throws -> Void) throws {
+        try connection.forEachRow(sql, arguments.values, body)
+    }
+
+    func insert(_ sql: String, _ arguments: SQLArguments) throws -> Int64 {
+        guard let id = try connection.execute(sql + " RETURNING id", arguments.values).rows.first.map({ $0[0] as Int64 }) else {
+            throw PostgresError(message: "an insert returned no id", sqlState: nil)
+        }
+        return id
+    }
+
+    @discardableResult
+    func hot(_ name: HotStatements.Name, _ values: SQLValue...) throws -> Bool {
+        !(try connection.executePrepared("hot_\(name.rawValue)", name.sql, values).rows.isEmpty)
+    }
+}
