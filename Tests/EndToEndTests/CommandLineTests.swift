@@ -16,7 +16,8 @@ struct CommandLineTests {
         #expect(run.status == 0 && run.stdout.contains("--as-of") && run.stdout.contains(".part"))
     }
 
-    @Test("a usage error exits 64", arguments: [["run", "--as-of", "2026-02-30"], ["run", "--bogus"], ["load-reference"], ["run", "-v", "-q"]])
+    @Test("a usage error exits 64", arguments: [["run", "--as-of", "2026-02-30"], ["run", "--bogus"], ["load-reference"], ["run", "-v", "-q"],
+                                                ["report", "--store", "/tmp/elsewhere.sqlite"]])
     func usage(_ arguments: [String]) throws {
         #expect(try Executable.run(arguments).status == 64)
     }

@@ -2,7 +2,6 @@ import FakeTRS
 import Foundation
 import Parsers
 import Store
-import Synchronization
 import TestSupport
 
 /// Runs the built `ect-batch` executable.
@@ -106,37 +105,12 @@ enum Executable {
         return root
     }
 
-    /// `ECT_TEST_POSTGRES` (a server's URL, its `postgres` database): the suite's stores
-    /// are then PostgreSQL databases, one per data root, instead of `<root>/ect.sqlite`.
-    static let postgres = ProcessInfo.processInfo.environment["ECT_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+    /// The PostgreSQL server the suite's stores live on, if any (see `TestStore`).
+    static var postgres: String? { TestStore.postgres }
 
-    /// The store of the data root at `root`: its PostgreSQL database (made on first use)
-    /// when the suite runs on PostgreSQL.
-    static func storeLocation(_ root: String) throws -> String {
-        guard let server = postgres else { return root + "/ect.sqlite" }
-        let name = "ect_" + String(UInt64(bitPattern: Int64(root.hashValue)) % 1_000_000_000_000, radix: 36)
-        let made: Bool = madeDatabases.withLock { !$0.insert(name).inserted }
-        let base = server.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        if !made {
-            let created = try Command.run("/usr/bin/psql", ["-q", server, "-c", "DROP DATABASE IF EXISTS \(name)",
-                                                           "-c", "CREATE DATABASE \(name)"])
-            precondition(created.status == 0, created.output)
-        }
-        return base + "/" + name
-    }
+    static func storeLocation(_ root: String) throws -> String { try TestStore.location(for: root) }
 
-    private static let madeDatabases = Mutex(Set<String>())
-
-    /// After `cp -a root copy`: gives `copy` a store like `root`'s (a PostgreSQL database
-    /// made from `root`'s; SQLite's file came with the copy).
-    static func copyStore(from root: String, to copy: String) throws {
-        guard let server = postgres else { return }
-        let (source, target) = (try storeLocation(root), try storeLocation(copy))
-        let name = { (url: String) in String(url.split(separator: "/").last!) }
-        let made = try Command.run("/usr/bin/psql", ["-q", server, "-c", "DROP DATABASE IF EXISTS \(name(target))",
-                                                    "-c", "CREATE DATABASE \(name(target)) TEMPLATE \(name(source))"])
-        precondition(made.status == 0, made.output)
-    }
+    static func copyStore(from root: String, to copy: String) throws { try TestStore.copy(from: root, to: copy) }
 
     /// The store of the data root at `root`, opened.
     static func store(_ root: String) throws -> Store { try Store(location: storeLocation(root)) }

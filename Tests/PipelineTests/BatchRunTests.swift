@@ -173,7 +173,8 @@ struct BatchRunTests {
 
     @Test("a root without reference data is a configuration error")
     func noReference() throws {
-        let root = DataRoot(path: Scratch.path("ect-empty"))
+        let folder = Scratch.path("ect-empty")
+        let root = DataRoot(path: folder, store: try TestStore.location(for: folder))
         try FileManager.default.createDirectory(atPath: root.path, withIntermediateDirectories: true)
         let run = BatchRun(options: .init(root: root, asOf: SampleWorld.asOf, runID: "x"), logger: .init(label: "t"))
         #expect { try run.run() } throws: { error in
@@ -272,7 +273,7 @@ struct RefusedThenAcceptedTests {
     func refusalForgotten() throws {
         let world = try SampleWorld()
         // Refused first: the submitter's kind may not send claims.
-        let store = try Store(path: world.root.store)
+        let store = try Store(location: world.root.store)
         let path = world.root.inbox + "/appropriate-bodies/AB002/01-claims.csv"
         let sha = try Fingerprint.sha256(path: path)
         try store.write { tx in

@@ -4,6 +4,7 @@ import Reports
 import Testing
 @testable import Pipeline
 import Store
+import TestSupport
 
 @Suite("Dry run")
 struct DryRunTests {
@@ -20,7 +21,7 @@ struct DryRunTests {
             try FileManager.default.moveItem(atPath: file.path, toPath: target)
         }
         let dryRun = DryRun(root: world.root, trsPath: nil, asOf: SampleWorld.asOf, logger: .init(label: "t"))
-        let store = try Store(path: world.root.store)
+        let store = try Store(location: world.root.store)
         for (index, file) in order.enumerated() {
             try FileManager.default.moveItem(atPath: staging + "/" + file.path.dropFirst(world.root.inbox.count), toPath: file.path)
             var predicted: [(Int, RowOutcome)] = []
@@ -40,7 +41,13 @@ struct DryRunTests {
                     }
                 }
                 #expect(predicted.map(\.0) == recorded.map(\.0), "\(file.path)")
-                #expect(predicted.map(\.1) == recorded.map(\.1), "\(file.path)")
+                // On PostgreSQL a new extension's ID is the next of a sequence, which a
+                // rolled-back dry run also advances: its IDs are provisional there.
+                let provisional = { (outcome: RowOutcome) in
+                    TestStore.postgres == nil ? outcome
+                        : RowOutcome(status: outcome.status, errors: outcome.errors, warnings: outcome.warnings, extensionID: nil)
+                }
+                #expect(predicted.map { provisional($0.1) } == recorded.map { provisional($0.1) }, "\(file.path)")
             case (.refused(let problem), .refused(let actual)), (.refused(let problem), .quarantined(let actual)):
                 #expect(problem.code == actual.code, "\(file.path)")
             default:

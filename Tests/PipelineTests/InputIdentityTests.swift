@@ -65,7 +65,7 @@ struct InputIdentityTests {
         }.run()
         #expect(replaced)
         let sha = SHA.of(replacement)
-        let store = try Store(path: world.root.store)
+        let store = try Store(location: world.root.store)
         let recorded = try store.read { try $0.rows("SELECT status FROM submissions WHERE sha256 = ?", [sha]) }
         let inbox = try world.files(under: world.root.inbox)
         // Either the new bytes arrived before the run claimed the path (processed), or after
@@ -121,7 +121,7 @@ struct RecoveryTests {
         // And one left by an earlier version, in tmp/ itself.
         try FileManager.default.copyItem(atPath: SampleWorld.samples + "/inbox/appropriate-bodies/AB002/02-actions.csv",
                                         toPath: world.root.temporary + "/999-1-appropriate-bodies%2FAB001%2F09-actions.csv.retired")
-        let store = try Store(path: world.root.store)
+        let store = try Store(location: world.root.store)
         let recovery = try ClaimedInputs.recover(root: world.root, store: store, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         #expect(recovery.faults.isEmpty)
         #expect(Set(recovery.restored.map { ($0 as NSString).lastPathComponent }) == ["03-actions.csv", "08-claims.csv", "09-actions.csv"])

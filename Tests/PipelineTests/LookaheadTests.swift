@@ -65,7 +65,8 @@ struct LookaheadTests {
 
     @Test("outputs made ahead: the result's folder and file always, the archive's only for a file to archive, empty files in tmp/")
     func preparedOutputs() throws {
-        let root = DataRoot(path: Scratch.path("ect-prepared"))
+        let folder = Scratch.path("ect-prepared")
+        let root = DataRoot(path: folder, store: try TestStore.location(for: folder))
         let file = InboxFile(submitter: Submitter(kind: .schools, id: "100001"), name: "a.csv", path: root.inbox + "/a.csv", arrival: 0)
         let asOf = Day(iso: "2026-11-20")!
         let refused = FileProcessor.prepareOutputs(for: file, number: 7, root: root, asOf: asOf, archived: false)

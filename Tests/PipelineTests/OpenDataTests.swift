@@ -130,7 +130,7 @@ struct OpenDataTests {
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_790_000_000)],
                                               ofItemAtPath: world.root.inbox + "/schools/100006/00-ects.csv")
         _ = try world.run()
-        try ReportBuilder(store: try Store(path: world.root.store)).write(root: world.root, runs: [], suppressBelow: suppressBelow)
+        try ReportBuilder(store: try Store(location: world.root.store)).write(root: world.root, runs: [], suppressBelow: suppressBelow)
         return world
     }
 
@@ -179,7 +179,7 @@ struct OpenDataTests {
     func registrations() throws {
         let world = try Self.world()
         let (rows, column) = try Screener.published("ect_mentor_registrations", in: world.root)
-        let store = try Store(path: world.root.store)
+        let store = try Store(location: world.root.store)
         for role in ["ect", "mentor"] {
             let stored = try store.read { try $0.count("SELECT count(*) FROM school_registrations WHERE role = ?", [role]) }
             let national = rows.dropFirst().filter {

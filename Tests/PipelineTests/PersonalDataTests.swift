@@ -14,7 +14,7 @@ struct PersonalDataTests {
     func kept(_ world: SampleWorld, _ summary: BatchRun.Summary) throws -> [String: String] {
         var texts: [String: String] = [:]
         for (path, data) in try world.files(under: world.root.archive) { texts["archive/" + path] = String(decoding: data, as: UTF8.self) }
-        let store = try Store(path: world.root.store)
+        let store = try Store(location: world.root.store)
         let stored = try store.read { tx in
             try tx.rows("SELECT refusal_message FROM submissions WHERE refusal_message IS NOT NULL")
                 + tx.rows("SELECT error_messages || warning_messages FROM row_verdicts")

@@ -15,10 +15,11 @@ import WorldGenerator
 struct RealisticNightTests {
     /// Generated and run once for the suite.
     static let world: Result<DataRoot, any Error> = Result {
-        let root = DataRoot(path: Scratch.path("ect-realistic"))
+        let folder = Scratch.path("ect-realistic")
+        let root = DataRoot(path: folder, store: try TestStore.location(for: folder))
         var generator = Generator(seed: 11, rows: 6_000, files: 1, shape: .realistic)
         _ = try generator.write(root: root.path)
-        let store = try Store(path: root.store)
+        let store = try Store(location: root.store)
         let reference = try Generator.reference(root: root.path)
         try store.write { try $0.upsert(reference) }
         _ = try BatchRun(options: .init(root: root, asOf: generator.asOf, runID: "night"),
@@ -29,7 +30,7 @@ struct RealisticNightTests {
     /// The night's root, its reports written with `threshold`.
     static func reports(suppressBelow threshold: Int) throws -> DataRoot {
         let root = try world.get()
-        try ReportBuilder(store: try Store(path: root.store)).write(root: root, runs: ["night"], suppressBelow: threshold)
+        try ReportBuilder(store: try Store(location: root.store)).write(root: root, runs: ["night"], suppressBelow: threshold)
         return root
     }
 
@@ -58,7 +59,7 @@ struct RealisticNightTests {
           arguments: [3, 5, 10, 40])
     func noSuppressedValueRecoverable(_ threshold: Int) throws {
         let root = try Self.world.get()
-        let store = try Store(path: root.store)
+        let store = try Store(location: root.store)
         let builder = ReportBuilder(store: store)
         let placed = try store.read { try $0.placedPeriods() }
         let reports = [try builder.runReport("night"), try builder.programmeReport(from: nil, to: nil, placed: placed),

@@ -16,7 +16,7 @@ struct ReportTests {
     static func world() throws -> SampleWorld {
         let world = try SampleWorld()
         _ = try world.run(runID: "golden")
-        let store = try Store(path: world.root.store)
+        let store = try Store(location: world.root.store)
         try store.write { tx in
             _ = try tx.rows("UPDATE runs SET duration_ms = 1500")
             _ = try tx.rows("UPDATE submissions SET duration_ms = id")
@@ -51,7 +51,7 @@ struct ReportTests {
           arguments: [2, 3, 5, 8, 13, 30])
     func secondarySuppression(_ threshold: Int) throws {
         let world = try Self.world()
-        let builder = ReportBuilder(store: try Store(path: world.root.store))
+        let builder = ReportBuilder(store: try Store(location: world.root.store))
         for report in [try builder.runReport("golden"), try builder.programmeReport(from: nil, to: nil)] {
             #expect(!report.relations.isEmpty)
             let suppressed = report.suppressing(below: threshold)
@@ -68,7 +68,7 @@ struct ReportTests {
     @Test("the ties are true: each relation's total is the sum of its parts in the unsuppressed report")
     func relationsHold() throws {
         let world = try Self.world()
-        let builder = ReportBuilder(store: try Store(path: world.root.store))
+        let builder = ReportBuilder(store: try Store(location: world.root.store))
         let run = try builder.runReport("golden"), latest = try builder.programmeReport(from: nil, to: nil)
         func value(_ report: Report, _ ref: Report.CellRef) -> Int {
             if case .count(let n) = report[ref] { return n }
@@ -94,7 +94,7 @@ struct ReportTests {
     @Test("the analyst's case: with counts under 5 hidden, an accepted count cannot be worked out as rows minus rejected")
     func analystCase() throws {
         let world = try Self.world()
-        let report = try ReportBuilder(store: try Store(path: world.root.store)).runReport("golden").suppressing(below: 5)
+        let report = try ReportBuilder(store: try Store(location: world.root.store)).runReport("golden").suppressing(below: 5)
         let table = try #require(report.sections.first { $0.table.id == "files-and-rows" }?.table)
         let (rows, accepted, rejected) = (table.columns.firstIndex(of: "Rows")!, table.columns.firstIndex(of: "Accepted")!,
                                           table.columns.firstIndex(of: "Rejected")!)
@@ -109,7 +109,7 @@ struct ReportTests {
     @Test("activity is counted by when it happened: a pass recorded in November for an induction ending in July is a summer pass")
     func eventDates() throws {
         let world = try Self.world()
-        let store = try Store(path: world.root.store)
+        let store = try Store(location: world.root.store)
         let table = try #require(try ReportBuilder(store: store).programmeReport(from: nil, to: nil).sections
             .first { $0.table.id == "activity-by-term" }?.table)
         let passed = try #require(table.columns.firstIndex(of: "Passed"))
@@ -158,7 +158,7 @@ struct ReportTests {
     @Test("small numbers are suppressed on request; zero and large counts are kept")
     func suppression() throws {
         let world = try Self.world()
-        let store = try Store(path: world.root.store)
+        let store = try Store(location: world.root.store)
         try ReportBuilder(store: store).write(root: world.root, runs: [], suppressBelow: 5)
         let csv = String(decoding: try Data(contentsOf: URL(fileURLWithPath: world.root.reports + "/latest/by-appropriate-body.csv")), as: UTF8.self)
         // Secondary suppression hides Northern Lights' 19 open periods too (with the 20 "in

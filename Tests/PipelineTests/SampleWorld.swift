@@ -16,12 +16,12 @@ struct SampleWorld {
     /// A fresh root with the samples' inbox, TRS extract and reference data loaded.
     init() throws {
         let path = Scratch.path("ect-world")
-        root = DataRoot(path: path)
+        root = DataRoot(path: path, store: try TestStore.location(for: path))
         let fm = FileManager.default
         try fm.createDirectory(atPath: root.trs, withIntermediateDirectories: true)
         try fm.copyItem(atPath: Self.samples + "/trs/trs-extract-2026-11-20.csv", toPath: root.trs + "/trs.csv")
         try copyInbox()
-        let store = try Store(path: root.store)
+        let store = try Store(location: root.store)
         let reference = ReferenceData(
             schools: try ReferenceReader.schools(path: Self.samples + "/reference/schools.csv").values,
             trusts: try ReferenceReader.trusts(path: Self.samples + "/reference/trusts.csv").values,
@@ -59,7 +59,7 @@ struct SampleWorld {
 
     /// The store's contents, without the columns that say when things ran.
     func storeDump() throws -> [[String]] {
-        let store = try Store(path: root.store)
+        let store = try Store(location: root.store)
         return try store.read { tx in
             try tx.rows("SELECT submitter_kind, submitter_id, file_name, sha256, kind, format, status, refusal_code, rows_total, rows_accepted, rows_rejected FROM submissions ORDER BY id")
                 + tx.rows("SELECT * FROM teachers ORDER BY trn")

@@ -16,7 +16,7 @@ struct SchoolRegistrationTests {
     }
 
     func registrations(_ world: SampleWorld, _ trn: String) throws -> [[String]] {
-        try Store(path: world.root.store).read {
+        try Store(location: world.root.store).read {
             try $0.rows("SELECT school_urn, start_date, end_date FROM school_registrations WHERE trn = ? AND role = 'ect' ORDER BY id", [trn])
         }
     }
@@ -42,7 +42,7 @@ struct SchoolRegistrationTests {
         try world.copyFile("trusts/4001/b.csv", header + "3000055,\(dob),,a@riverside.org.uk,2026-11-02,100003\n")
         _ = try world.run(runID: "two")
         #expect(try registrations(world, "3000055") == [["100007", "2026-09-01", "2026-11-01"], ["100003", "2026-11-02", "NULL"]])
-        let events = try Store(path: world.root.store).read { try $0.rows("SELECT name FROM events WHERE trn = '3000055' ORDER BY id") }
+        let events = try Store(location: world.root.store).read { try $0.rows("SELECT name FROM events WHERE trn = '3000055' ORDER BY id") }
         #expect(events == [["ect.registered"], ["ect.transferred"], ["ect.registered"]])
     }
 
@@ -85,7 +85,7 @@ struct SchoolRegistrationTests {
         try world.copyFile("schools/100007/a.csv", header + "3000058,\(try dateOfBirth(world, 3_000_058)),,bad-email,2026-09-01,\n")
         let summary = try world.run()
         #expect(summary.rejected == 1)
-        let store = try Store(path: world.root.store)
+        let store = try Store(location: world.root.store)
         #expect(try store.read { try $0.rows("SELECT count(*) FROM teachers") } == [["0"]])
         #expect(try store.read { try $0.rows("SELECT count(*) FROM events") } == [["0"]])
     }

@@ -41,7 +41,7 @@ struct WorkbookRunTests {
 
     /// Each submission's verdicts, in row order: status and codes.
     static func verdicts(_ world: SampleWorld) throws -> [String: [String]] {
-        let store = try Store(path: world.root.store)
+        let store = try Store(location: world.root.store)
         let rows = try store.read { tx in
             try tx.rows("""
                 SELECT s.submitter_id, s.file_name, v.status, v.error_codes, v.warning_codes

@@ -15,7 +15,7 @@ struct StoreTests {
     init() throws {
         let folder = Scratch.path("ect-store")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        store = try Store(path: folder + "/ect.sqlite")
+        store = try Store(location: TestStore.location(for: folder))
         try store.write { tx in
             try tx.upsert(ReferenceData(schools: [School(urn: "100001", name: "A"), School(urn: "100002", name: "B")],
                                         appropriateBodies: [AppropriateBody(id: "AB001", name: "Hub"), AppropriateBody(id: "AB002", name: "Other")]))
@@ -188,7 +188,8 @@ struct StoreTests {
         #expect(history.registrations.first?.end == day)
     }
 
-    @Test("a read between two files' transactions leaves the per-row statements compiled")
+    @Test("a read between two files' transactions leaves the per-row statements compiled",
+          .enabled(if: TestStore.postgres == nil, "SQLite's statements"))
     func readKeepsStatementsPrepared() throws {
         func file(_ sha: Character) throws {
             try store.write { tx in
@@ -205,7 +206,26 @@ struct StoreTests {
         #expect(store.hot?.recompilations(of: .insertVerdict) == 0)
     }
 
-    @Test("SQLite keeps no memory statistics, whose mutex every allocation took")
+    @Test("a PostgreSQL URL's password never reaches a message", arguments: [
+        ("postgresql://ect:s3cr3t@db.example:5432/ect", "postgresql://ect@db.example:5432/ect"),
+        ("postgres://ect@db.example/ect", "postgres://ect@db.example/ect"),
+        ("/srv/ect-data/ect.sqlite", "/srv/ect-data/ect.sqlite"),
+    ])
+    func redacted(_ location: String, _ shown: String) throws {
+        #expect(Store.redacted(location) == shown)
+        guard Store.isPostgres(location) else { return }
+        // Nothing listens on port 1: the error names the database, not the password.
+        let unreachable = location.replacingOccurrences(of: "db.example:5432", with: "127.0.0.1:1")
+            .replacingOccurrences(of: "db.example", with: "127.0.0.1:1")
+        #expect {
+            try Store(location: unreachable)
+        } throws: { error in
+            "\(error)".contains("cannot connect") && !"\(error)".contains("s3cr3t")
+        }
+    }
+
+    @Test("SQLite keeps no memory statistics, whose mutex every allocation took",
+          .enabled(if: TestStore.postgres == nil, "SQLite's settings"))
     func noMemoryStatistics() throws {
         try store.write { tx in
             let id = try submission(tx)
