@@ -29,6 +29,8 @@ struct Bench: ParsableCommand {
     var runOnly = false
     @Option(help: ArgumentHelp("Instead of timing: kill `ect-batch run` (built beside ect-bench) at random moments this many times over, each trial one to three kills then a run to the end, and compare each ending with an uninterrupted run's outbox, archive and store.", valueName: "trials"))
     var soak: Int?
+    @Option(help: ArgumentHelp("Run on this PostgreSQL database (postgresql://USER@HOST:PORT/DB, empty or made by an earlier --store run of the same root) instead of <root>/ect.sqlite; the generated reference data is loaded into it first.", valueName: "url"))
+    var store: String?
     @Flag(name: .customLong("trs-api"), help: "Ask TRS's API instead of reading the extract: a fake TRS on loopback, in this process, serving the generated extract (its work and memory count in the figures).")
     var trsAPI = false
 
@@ -38,7 +40,7 @@ struct Bench: ParsableCommand {
         let path = root ?? FileManager.default.temporaryDirectory.appendingPathComponent("ect-bench-\(UUID().uuidString)").path
         // A root of its own choosing is removed afterwards; one named by --root is kept.
         defer { if root == nil { try? FileManager.default.removeItem(atPath: path) } }
-        let dataRoot = DataRoot(path: path)
+        let dataRoot = DataRoot(path: path, store: store)
         let generator = Generator(seed: seed, rows: rows, files: files, shape: shape)
         if !runOnly {
             try generate(generator, root: path)
@@ -53,8 +55,11 @@ struct Bench: ParsableCommand {
             return
         }
 
-        let started = Clock.now
         let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
+        if let store {
+            let reference = try Generator.reference(root: path)
+            try Store(location: store).write { try $0.upsert(reference) }
+        }
         var options = BatchRun.Options(root: dataRoot, asOf: generator.asOf, runID: "bench")
         var fake: FakeTRS?
         if trsAPI {
@@ -65,7 +70,7 @@ struct Bench: ParsableCommand {
         }
         let timed = Clock.now
         let summary = try BatchRun(options: options, logger: logger).run()
-        let seconds = Clock.since(trsAPI ? timed : started)
+        let seconds = Clock.since(timed)
         let total = summary.accepted + summary.rejected
         print("run: \(summary.files.count) files, \(total) rows (\(summary.accepted) accepted, \(summary.rejected) rejected)")
         print(String(format: "time: %.2f s, %.0f rows/s, peak RSS %.0f MiB", seconds, Double(total) / seconds, Clock.peakResidentMiB()))

@@ -99,11 +99,17 @@ extension FileProcessor {
     }
 
     /// Pass 2 inside `tx`: records the submission, validates every row in file order,
-    /// applies each accepted change (later rows see it), records the verdicts, and hands
-    /// each row and its outcome to `each`.
-    func validateRows(_ file: InboxFile, _ scan: Scan, sha256: String, resultName: String?, in tx: StoreTransaction,
+    /// applies each accepted change, records the verdicts, and hands each row and its
+    /// outcome to `each`.
+    ///
+    /// Set-based: rows go a chunk at a time (`Tuning.chunkRows`); the state of a chunk's
+    /// teachers and the e-mails it names is read in a few queries, its rows are validated
+    /// against that state in memory (later rows see earlier rows' registrations), and the
+    /// rows it adds are written in multi-row statements — still one transaction per file.
+    func validateRows(_ file: InboxFile, _ scan: Scan, sha256: String, resultName: String?, in shared: StoreTransaction,
                       each: (SourceRow, RowOutcome) throws -> Void) throws -> ResultCounts {
         let started = Inbox.nowNanoseconds()
+        let tx = shared.batched()
         try tx.forgetRefusal(from: file.submitter, sha256: sha256)
         let submissionID = try tx.insertSubmission(.init(
             submitter: file.submitter, fileName: file.name, sha256: sha256, kind: scan.kind, format: scan.format,
@@ -118,35 +124,59 @@ extension FileProcessor {
             return keptRows?.next()
         }
         var counts = ResultCounts()
+        func process(_ chunk: [SourceRow]) throws {
+            let loading = Inbox.nowNanoseconds()
+            var trns: [TRN] = [], emails: [String] = []
+            for row in chunk where !row.isBlank && row.problem == nil {
+                let input = row.input
+                if let trn = input[.trn].flatMap({ TRN(normalising: $0) }) { trns.append(trn) }
+                if let email = input[.email] { emails.append(email.trimmingSpaces().lowercased()) }
+            }
+            try tx.load(trns: trns, emails: emails)
+            timings.add(.validate, since: loading)
+            for row in chunk {
+                if row.isBlank { continue }
+                var verdict: Verdict
+                var trn: TRN?
+                if let problem = row.problem {
+                    verdict = .rejected(problem)
+                } else {
+                    let validating = Inbox.nowNanoseconds()
+                    let input = row.input
+                    trn = input[.trn].flatMap { TRN(normalising: $0) }
+                    let others = trn.flatMap { scan.duplicates[$0.value] }?.filter { $0 != row.number } ?? []
+                    verdict = try validator.validate(input, duplicateRows: Array(others.prefix(10)))
+                    timings.add(.validate, since: validating)
+                }
+                let applying = Inbox.nowNanoseconds()
+                var extensionID: Int64?
+                if verdict.status == .accepted, let change = verdict.change {
+                    extensionID = try tx.apply(change, from: .init(submissionID: submissionID, row: row.number, asOf: asOf))
+                }
+                try tx.recordVerdict(submissionID: submissionID, row: row.number, trn: trn, verdict: verdict, extensionID: extensionID)
+                timings.add(.apply, since: applying)
+                let outcome = RowOutcome(status: verdict.status, errors: verdict.errors, warnings: verdict.warnings,
+                                         extensionID: extensionID)
+                counts.add(outcome)
+                try each(row, outcome)
+            }
+            let flushing = Inbox.nowNanoseconds()
+            try tx.flush()
+            timings.add(.apply, since: flushing)
+        }
+        var chunk: [SourceRow] = []
+        chunk.reserveCapacity(Tuning.chunkRows)
         var reading = Inbox.nowNanoseconds()
         while let row = try nextRow() {
+            chunk.append(row)
+            guard chunk.count == Tuning.chunkRows else { continue }
             timings.add(.read, since: reading)
-            defer { reading = Inbox.nowNanoseconds() }
-            if row.isBlank { continue }
-            var verdict: Verdict
-            var trn: TRN?
-            if let problem = row.problem {
-                verdict = .rejected(problem)
-            } else {
-                let validating = Inbox.nowNanoseconds()
-                let input = row.input
-                trn = input[.trn].flatMap { TRN(normalising: $0) }
-                let others = trn.flatMap { scan.duplicates[$0.value] }?.filter { $0 != row.number } ?? []
-                verdict = try validator.validate(input, duplicateRows: Array(others.prefix(10)))
-                timings.add(.validate, since: validating)
-            }
-            let applying = Inbox.nowNanoseconds()
-            var extensionID: Int64?
-            if verdict.status == .accepted, let change = verdict.change {
-                extensionID = try tx.apply(change, from: .init(submissionID: submissionID, row: row.number, asOf: asOf))
-            }
-            try tx.recordVerdict(submissionID: submissionID, row: row.number, trn: trn, verdict: verdict, extensionID: extensionID)
-            timings.add(.apply, since: applying)
-            let outcome = RowOutcome(status: verdict.status, errors: verdict.errors, warnings: verdict.warnings,
-                                     extensionID: extensionID)
-            counts.add(outcome)
-            try each(row, outcome)
+            try process(chunk)
+            chunk.removeAll(keepingCapacity: true)
+            reading = Inbox.nowNanoseconds()
         }
+        timings.add(.read, since: reading)
+        if !chunk.isEmpty { try process(chunk) }
         try tx.finishSubmission(submissionID, accepted: counts.accepted, rejected: counts.rejected,
                                 durationMilliseconds: Int((Inbox.nowNanoseconds() - started) / 1_000_000))
         return counts

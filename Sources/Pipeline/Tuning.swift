@@ -17,6 +17,11 @@ enum Tuning {
     /// trust's or an appropriate body's usual file. A bigger file is parsed twice rather
     /// than held in memory.
     static let keptRows = 2_000
+
+    /// Rows validated and written together (see `FileProcessor.validateRows`): the state of
+    /// this many rows' teachers is read in ~5 queries, and their rows written in
+    /// multi-row statements of 500.
+    static let chunkRows = 1_000
     static let keptBytes = 2 << 20
 
     // Two more choices live with the code they shape: committed inputs are deleted at the

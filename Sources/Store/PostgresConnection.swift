@@ -53,7 +53,7 @@ final class PostgresConnection {
     /// Runs one statement with `arguments`; returns its result's rows and changed count.
     @discardableResult
     func execute(_ sql: String, _ arguments: [SQLValue]) throws -> (rows: [SQLRow], changed: Int) {
-        let result = try withParameters(arguments) { values, lengths in
+        let result = withParameters(arguments) { values, lengths in
             PQexecParams(connection, Self.numbered(sql), Int32(arguments.count), nil, values, lengths, nil, 0)
         }
         defer { PQclear(result) }
@@ -69,7 +69,7 @@ final class PostgresConnection {
             try check(result)
             prepared.insert(name)
         }
-        let result = try withParameters(arguments) { values, lengths in
+        let result = withParameters(arguments) { values, lengths in
             PQexecPrepared(connection, name, Int32(arguments.count), values, lengths, nil, 0)
         }
         defer { PQclear(result) }
@@ -80,7 +80,7 @@ final class PostgresConnection {
     /// Sends a query and hands over its rows one at a time (libpq's single-row mode), so
     /// that a million verdicts never sit in memory at once.
     func forEachRow(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Void) throws {
-        let sent = try withParameters(arguments) { values, lengths in
+        let sent = withParameters(arguments) { values, lengths in
             PQsendQueryParams(connection, Self.numbered(sql), Int32(arguments.count), nil, values, lengths, nil, 0)
         }
         guard sent == 1 else { throw PostgresError(message: String(cString: PQerrorMessage(connection)), sqlState: nil) }

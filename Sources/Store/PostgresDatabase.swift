@@ -23,7 +23,7 @@ struct PostgresDatabase: SQLDatabase {
     }
 
     @discardableResult
-    func hot(_ name: HotStatements.Name, _ values: SQLValue...) throws -> Bool {
+    func hot(_ name: HotStatements.Name, _ values: [SQLValue]) throws -> Bool {
         !(try connection.executePrepared("hot_\(name.rawValue)", name.sql, values).rows.isEmpty)
     }
 }

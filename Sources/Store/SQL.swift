@@ -138,7 +138,7 @@ protocol SQLDatabase {
     func insert(_ sql: String, _ arguments: SQLArguments) throws -> Int64
     /// Runs one of the per-row statements, prepared once; true when it produced a row.
     @discardableResult
-    func hot(_ name: HotStatements.Name, _ values: SQLValue...) throws -> Bool
+    func hot(_ name: HotStatements.Name, _ values: [SQLValue]) throws -> Bool
 }
 
 extension SQLDatabase {
@@ -146,6 +146,9 @@ extension SQLDatabase {
     func execute(_ sql: String) throws -> Int { try execute(sql, []) }
 
     func rows(_ sql: String) throws -> [SQLRow] { try rows(sql, []) }
+
+    @discardableResult
+    func hot(_ name: HotStatements.Name, _ values: SQLValue...) throws -> Bool { try hot(name, values) }
 
     func row(_ sql: String, _ arguments: SQLArguments = []) throws -> SQLRow? { try rows(sql, arguments).first }
 

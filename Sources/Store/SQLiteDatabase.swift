@@ -26,7 +26,7 @@ struct SQLiteDatabase: SQLDatabase {
     }
 
     @discardableResult
-    func hot(_ name: HotStatements.Name, _ values: SQLValue...) throws -> Bool {
+    func hot(_ name: HotStatements.Name, _ values: [SQLValue]) throws -> Bool {
         try hot.run(name, in: db, values)
     }
 

@@ -115,7 +115,7 @@ extension StoreTransaction {
 
     /// Records one row's verdict (codes and messages only).
     public func recordVerdict(submissionID: Int64, row: Int, trn: TRN?, verdict: Verdict, extensionID: Int64?) throws {
-        try db.hot(.insertVerdict, .integer(submissionID), .int(row), .trn(trn), .text(verdict.status.rawValue),
+        try insert(.insertVerdict, trn: nil, .integer(submissionID), .int(row), .trn(trn), .text(verdict.status.rawValue),
                     .text(Self.joined(verdict.errors, \.code.rawValue, " ")), .text(Self.messages(verdict.errors)),
                     .text(Self.joined(verdict.warnings, \.code.rawValue, " ")),
                     .text(Self.messages(verdict.warnings)), .int(extensionID))

@@ -5,11 +5,20 @@ import Rules
 /// pipeline applies accepted changes and records verdicts.
 public struct StoreTransaction: InductionState {
     let db: any SQLDatabase
+    /// The working set of a file validated a chunk at a time (see `batched()`), if any.
+    let batch: Batch?
+
+    init(db: any SQLDatabase, batch: Batch? = nil) {
+        self.db = db
+        self.batch = batch
+    }
 
     // MARK: Induction state (what the rules read)
 
     public func history(of trn: TRN) throws -> InductionHistory {
         let key = trn.description
+        if let known = batch?.history(of: key) { return known }
+        try settle(key)
         // A teacher new to the store (most rows of a nightly file) is answered by this one
         // lookup, without the three queries below (measured: 36k against 31k rows/s).
         guard try db.hot(.teacherKnown, .text(key)) else { return .unknown }
@@ -34,7 +43,9 @@ public struct StoreTransaction: InductionState {
     }
 
     public func isEmailInUse(_ email: String, byOtherThan trn: TRN, on day: Day) throws -> Bool {
-        try db.hot(.emailInUse, .text(email), .trn(trn), .day(day))
+        if let known = batch?.isEmailInUse(email, byOtherThan: trn.description, on: day.iso) { return known }
+        try flush()
+        return try db.hot(.emailInUse, .text(email), .trn(trn), .day(day))
     }
 
     static func day(_ text: String) throws -> Day {
@@ -62,8 +73,8 @@ public struct StoreTransaction: InductionState {
         switch change {
         case .openInduction(let open):
             try insertTeacher(open.trn, name: open.trsName, origin)
-            try db.hot(.insertPeriod, .trn(open.trn), .text(open.appropriateBodyID), .day(open.start),
-                        .text(open.programme.rawValue), .integer(origin.submissionID), .int(origin.row))
+            try insert(.insertPeriod, trn: open.trn.description, .trn(open.trn), .text(open.appropriateBodyID), .day(open.start),
+                       .text(open.programme.rawValue), .integer(origin.submissionID), .int(origin.row))
             if open.notifyTRS {
                 try queueTRS(open.trn, status: "InProgress", start: open.start, completion: nil, origin: origin)
             }
@@ -72,6 +83,7 @@ public struct StoreTransaction: InductionState {
 
         case .closeInduction(let close):
             let recorded: Outcome? = close.outcome == .release ? nil : close.outcome
+            try settle(close.trn.description)
             let closed = try db.execute("""
                 UPDATE induction_periods
                 SET end_date = ?, terms_tenths = ?, outcome = ?, fail_confirmation_sent_on = ?,
@@ -98,7 +110,10 @@ public struct StoreTransaction: InductionState {
                         closed_by_submission_id = ?, closed_by_row = ?
                     WHERE trn = ? AND role = 'ect' AND end_date IS NULL
                     """, [finish.iso, finish.iso, origin.submissionID, origin.row, close.trn.description])
-                if finished > 0 { try event(.ectFinished, close.trn, "end=\(finish.iso)", origin) }
+                if finished > 0 {
+                    batch?.ended(trn: close.trn.description, where: { $0.role == "ect" && $0.end == nil }, on: finish.iso)
+                    try event(.ectFinished, close.trn, "end=\(finish.iso)", origin)
+                }
             }
             try event(name, close.trn, "end=\(close.end.iso) terms=\(close.terms)", origin)
             return nil
@@ -108,6 +123,7 @@ public struct StoreTransaction: InductionState {
             return nil
 
         case .extend(let extend):
+            try settle(extend.trn.description)
             if let id = extend.existingID {
                 let updated = try db.execute("""
                     UPDATE extensions SET terms_tenths = ?, updated_by_submission_id = ?, updated_by_row = ?
@@ -129,40 +145,45 @@ public struct StoreTransaction: InductionState {
         let trn = registration.trn.description
         try insertTeacher(registration.trn, name: registration.trsName, origin)
         if let name = registration.correctedName {
+            try settle(trn)
             let corrected = try db.execute(
                 "UPDATE teachers SET corrected_name = ? WHERE trn = ? AND corrected_name IS DISTINCT FROM ?", [name, trn, name])
             if corrected > 0 { try event(.nameCorrected, registration.trn, "", origin) }
         }
         if let previous = registration.transferFrom {
             let end = registration.start.adding(days: -1)
+            try settle(trn)
             let transferred = try db.execute("""
                 UPDATE school_registrations SET end_date = ?, closed_by_submission_id = ?, closed_by_row = ?
                 WHERE id = ? AND trn = ? AND end_date IS NULL
                 """, [end.iso, origin.submissionID, origin.row, previous, trn])
             guard transferred == 1 else { throw StoreError.conflict("registration \(previous) is not open") }
+            batch?.ended(trn: trn, where: { $0.id == previous }, on: end.iso)
             try event(.ectTransferred, registration.trn, "from_registration=\(previous) end=\(end.iso)", origin)
         }
-        try db.hot(.insertRegistration, .text(trn), .text(registration.role.rawValue), .text(registration.schoolURN),
-                    .day(registration.start), .text(registration.email), .text(registration.workingPattern?.rawValue),
-                    .text(registration.appropriateBodyID), .text(registration.trainingProgramme?.rawValue),
-                    .text(registration.leadProviderID), .integer(origin.submissionID), .int(origin.row))
+        try insert(.insertRegistration, trn: trn, .text(trn), .text(registration.role.rawValue), .text(registration.schoolURN),
+                   .day(registration.start), .text(registration.email), .text(registration.workingPattern?.rawValue),
+                   .text(registration.appropriateBodyID), .text(registration.trainingProgramme?.rawValue),
+                   .text(registration.leadProviderID), .integer(origin.submissionID), .int(origin.row))
+        batch?.added(email: registration.email, trn: trn, role: registration.role.rawValue, start: registration.start.iso)
         try event(registration.role == .ect ? .ectRegistered : .mentorRegistered, registration.trn,
                   "school=\(registration.schoolURN) start=\(registration.start.iso)", origin)
     }
 
     /// The teacher's row, with the TRS name, unless the store has it already.
     private func insertTeacher(_ trn: TRN, name: TeacherName, _ origin: Origin) throws {
-        try db.hot(.insertTeacher, .trn(trn), .text(name.first), .text(name.last), .integer(origin.submissionID))
+        try insert(.insertTeacher, trn: trn.description, .trn(trn), .text(name.first), .text(name.last),
+                   .integer(origin.submissionID))
     }
 
     private func queueTRS(_ trn: TRN, status: String, start: Day, completion: Day?, origin: Origin) throws {
-        try db.hot(.insertOutbox, .trn(trn), .text(status), .day(start), .day(completion),
-                    .integer(origin.submissionID), .int(origin.row))
+        try insert(.insertOutbox, trn: trn.description, .trn(trn), .text(status), .day(start), .day(completion),
+                   .integer(origin.submissionID), .int(origin.row))
     }
 
     private func event(_ name: EventName, _ trn: TRN, _ detail: String, _ origin: Origin) throws {
-        try db.hot(.insertEvent, .integer(origin.submissionID), .int(origin.row), .trn(trn), .text(name.rawValue),
-                    .text(detail), .day(origin.asOf))
+        try insert(.insertEvent, trn: trn.description, .integer(origin.submissionID), .int(origin.row), .trn(trn),
+                   .text(name.rawValue), .text(detail), .day(origin.asOf))
     }
 }
 

@@ -162,6 +162,31 @@ struct StoreTests {
         #expect(try !store.read { try $0.isEmailInUse("ada@a.sch.uk", byOtherThan: trn, on: day) })
     }
 
+    @Test("a working set answers from what it read, sees its own registrations' e-mails, writes a buffered teacher before correcting its name, and writes every buffered row")
+    func workingSet() throws {
+        let other = TRN(value: 7_654_321)!
+        let (history, inUse, teachers) = try store.write { tx -> (InductionHistory, Bool, [[String]]) in
+            let id = try submission(tx)
+            try tx.apply(open(), from: .init(submissionID: id, row: 2, asOf: day))
+            let batch = tx.batched()
+            try batch.load(trns: [trn, other], emails: ["ada@a.sch.uk"])
+            let history = try batch.history(of: trn)
+            // The other teacher registers with the address the first one then asks for.
+            try batch.apply(.register(Registration(trn: other, role: .ect, trsName: TeacherName(first: "Bo", last: "Ek"),
+                                                   correctedName: "Bo Eck", schoolURN: "100001", start: day,
+                                                   email: "ada@a.sch.uk")),
+                            from: .init(submissionID: id, row: 3, asOf: day))
+            let inUse = try batch.isEmailInUse("ada@a.sch.uk", byOtherThan: trn, on: day)
+            try batch.flush()
+            return (history, inUse, try tx.rows("SELECT trn, corrected_name FROM teachers ORDER BY trn"))
+        }
+        #expect(history.isKnown && history.periods.count == 1 && history.periods[0].end == nil)
+        #expect(inUse, "a registration added earlier in the file holds the address")
+        #expect(teachers == [["1234567", "NULL"], ["7654321", "Bo Eck"]], "the correction found its teacher")
+        #expect(try store.read { try $0.count("SELECT count(*) FROM school_registrations") } == 1)
+        #expect(try store.read { try $0.count("SELECT count(*) FROM events") } == 3)
+    }
+
     @Test("the schema refuses two open ECT registrations for one teacher")
     func oneOpenRegistration() throws {
         #expect(throws: (any Error).self) {

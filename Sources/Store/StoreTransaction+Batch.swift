@@ -1,0 +1,193 @@
+import Domain
+
+/// A file's working set, for validating its rows a chunk at a time (set-based): the
+/// state of the chunk's teachers and e-mail addresses read in a few queries, answered from
+/// memory, and the rows the chunk adds buffered and written in multi-row statements.
+///
+/// One teacher is on at most one accepted row of a file (a TRN twice in a file rejects
+/// both rows), so no row reads another row's changes to its own teacher; what rows share
+/// are e-mail addresses, which the working set keeps up to date as registrations are
+/// added and ended. An update to a teacher whose rows are still buffered writes them first.
+final class Batch {
+    /// TRNs whose state was read, and which of them the store knows.
+    private(set) var loaded: Set<String> = []
+    private var known: Set<String> = []
+    private var histories: [String: InductionHistory] = [:]
+    /// E-mails whose registrations were read: each registration's id (nil: added by this
+    /// file), teacher, role and end.
+    private var loadedEmails: Set<String> = []
+    private var byEmail: [String: [Holder]] = [:]
+
+    struct Holder {
+        let id: Int64?
+        let trn: String
+        let role: String
+        let start: String
+        var end: String?
+    }
+
+    /// Rows to insert, by per-row statement, in the order foreign keys need.
+    static let order: [HotStatements.Name] = [.insertTeacher, .insertPeriod, .insertRegistration, .insertOutbox,
+                                             .insertEvent, .insertVerdict]
+    private var pending: [HotStatements.Name: [[SQLValue]]] = [:]
+    private(set) var pendingTRNs: Set<String> = []
+
+    var isEmpty: Bool { pending.values.allSatisfy(\.isEmpty) }
+
+    func buffer(_ name: HotStatements.Name, trn: String?, _ values: [SQLValue]) {
+        pending[name, default: []].append(values)
+        if let trn { pendingTRNs.insert(trn) }
+    }
+
+    func take() -> [(HotStatements.Name, [[SQLValue]])] {
+        defer {
+            pending = [:]
+            pendingTRNs = []
+        }
+        return Self.order.compactMap { name in pending[name].map { (name, $0) } }
+    }
+
+    func history(of trn: String) -> InductionHistory? {
+        guard loaded.contains(trn) else { return nil }
+        guard known.contains(trn) else { return .unknown }
+        return histories[trn] ?? InductionHistory(isKnown: true)
+    }
+
+    /// `nil` when the e-mail was not read.
+    func isEmailInUse(_ email: String, byOtherThan trn: String, on day: String) -> Bool? {
+        guard loadedEmails.contains(email) else { return nil }
+        return byEmail[email, default: []].contains { $0.trn != trn && ($0.end == nil || $0.end! >= day) }
+    }
+
+    func load(known: Set<String>, histories: [String: InductionHistory], trns: [String],
+              emails: [String], holders: [String: [Holder]]) {
+        loaded = Set(trns)
+        self.known = known
+        self.histories = histories
+        loadedEmails = Set(emails)
+        byEmail = holders
+    }
+
+    /// A registration this file adds.
+    func added(email: String, trn: String, role: String, start: String) {
+        guard loadedEmails.contains(email) else { return }
+        byEmail[email, default: []].append(Holder(id: nil, trn: trn, role: role, start: start, end: nil))
+    }
+
+    /// Registrations of `trn` that an update ended: those matching `which` end on `end`
+    /// (or on their own start, when that is later).
+    func ended(trn: String, where which: (Holder) -> Bool, on end: String) {
+        for email in byEmail.keys {
+            for index in byEmail[email]!.indices where byEmail[email]![index].trn == trn && which(byEmail[email]![index]) {
+                let holder = byEmail[email]![index]
+                byEmail[email]![index].end = max(holder.start, end)
+            }
+        }
+    }
+}
+
+extension StoreTransaction {
+    /// This transaction with a working set: `load` each chunk's teachers, then validate
+    /// and apply its rows, then `flush`.
+    public func batched() -> StoreTransaction {
+        StoreTransaction(db: db, batch: Batch())
+    }
+
+    /// Reads the state of `trns` (and who else holds `emails`) in a few queries.
+    public func load(trns: [TRN], emails: [String]) throws {
+        guard let batch else { return }
+        try flush()
+        let keys = Array(Set(trns.map(\.description))).sorted()
+        let addresses = Array(Set(emails)).sorted()
+        var known: Set<String> = []
+        var periods: [String: [InductionPeriod]] = [:]
+        var extensions: [String: [Extension]] = [:]
+        var registrations: [String: [SchoolRegistration]] = [:]
+        var holders: [String: [Batch.Holder]] = [:]
+        for chunk in Self.chunks(keys) {
+            let list = Self.placeholders(chunk.count), arguments = SQLArguments(values: chunk.map(SQLValue.text))
+            for row in try db.rows("SELECT trn FROM teachers WHERE trn IN (\(list))", arguments) { known.insert(row[0]) }
+            for row in try db.rows("""
+                SELECT trn, id, appropriate_body_id, start_date, end_date, programme, terms_tenths, outcome
+                FROM induction_periods WHERE trn IN (\(list)) ORDER BY trn, start_date, id
+                """, arguments) {
+                periods[row[0], default: []].append(InductionPeriod(
+                    id: row[1], appropriateBodyID: row[2], start: try Self.day(row[3]),
+                    end: try (row[4] as String?).map(Self.day), programme: Programme(rawValue: row[5]) ?? .schoolLed,
+                    terms: (row[6] as Int?).map(Terms.init(tenths:)), outcome: (row[7] as String?).flatMap(Outcome.init(rawValue:))))
+            }
+            for row in try db.rows("SELECT trn, id, terms_tenths FROM extensions WHERE trn IN (\(list)) ORDER BY trn, id", arguments) {
+                extensions[row[0], default: []].append(Extension(id: row[1], terms: Terms(tenths: row[2])))
+            }
+            for row in try db.rows("""
+                SELECT trn, id, role, school_urn, start_date, end_date, email FROM school_registrations
+                WHERE trn IN (\(list)) ORDER BY trn, start_date, id
+                """, arguments) {
+                registrations[row[0], default: []].append(SchoolRegistration(
+                    id: row[1], role: SchoolRole(rawValue: row[2]) ?? .ect, schoolURN: row[3], start: try Self.day(row[4]),
+                    end: try (row[5] as String?).map(Self.day), email: row[6]))
+            }
+        }
+        for chunk in Self.chunks(addresses) {
+            for row in try db.rows("""
+                SELECT email, id, trn, role, start_date, end_date FROM school_registrations WHERE email IN (\(Self.placeholders(chunk.count)))
+                """, SQLArguments(values: chunk.map(SQLValue.text))) {
+                holders[row[0], default: []].append(Batch.Holder(id: row[1], trn: row[2], role: row[3], start: row[4], end: row[5]))
+            }
+        }
+        var histories: [String: InductionHistory] = [:]
+        for trn in known {
+            histories[trn] = InductionHistory(isKnown: true, periods: periods[trn] ?? [], extensions: extensions[trn] ?? [],
+                                              registrations: registrations[trn] ?? [])
+        }
+        batch.load(known: known, histories: histories, trns: keys, emails: addresses, holders: holders)
+    }
+
+    /// Writes the buffered rows, in multi-row statements.
+    public func flush() throws {
+        guard let batch, !batch.isEmpty else { return }
+        for (name, rows) in batch.take() {
+            let (head, tuple, tail) = name.parts
+            for start in stride(from: 0, to: rows.count, by: Self.rowsPerStatement) {
+                let slice = rows[start..<min(start + Self.rowsPerStatement, rows.count)]
+                let sql = head + Array(repeating: tuple, count: slice.count).joined(separator: ", ") + tail
+                try db.execute(sql, SQLArguments(values: slice.flatMap { $0 }))
+            }
+        }
+    }
+
+    /// Buffers a per-row insert, or runs it at once without a working set.
+    func insert(_ name: HotStatements.Name, trn: String?, _ values: SQLValue...) throws {
+        if let batch {
+            batch.buffer(name, trn: trn, values)
+        } else {
+            try db.hot(name, values)
+        }
+    }
+
+    /// Writes what is buffered for `trn` before a statement that reads or updates its rows.
+    func settle(_ trn: String) throws {
+        if let batch, batch.pendingTRNs.contains(trn) { try flush() }
+    }
+
+    static let rowsPerStatement = 500
+
+    static func chunks(_ keys: [String]) -> [ArraySlice<String>] {
+        stride(from: 0, to: keys.count, by: rowsPerStatement).map { keys[$0..<min($0 + rowsPerStatement, keys.count)] }
+    }
+
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+}
+
+extension HotStatements.Name {
+    /// An insert's SQL around its one `VALUES` tuple, for a statement of many rows.
+    var parts: (head: String, tuple: String, tail: String) {
+        let sql = self.sql
+        let values = sql.range(of: "VALUES")!
+        let open = sql[values.upperBound...].firstIndex(of: "(")!
+        let close = sql[open...].firstIndex(of: ")")!
+        return (String(sql[..<open]), String(sql[open...close]), String(sql[sql.index(after: close)...]))
+    }
+}
