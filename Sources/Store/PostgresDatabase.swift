@@ -22,6 +22,20 @@ struct PostgresDatabase: SQLDatabase {
         return id
     }
 
+    var prefersSetBased: Bool { true }
+
+    func insertMany(_ name: HotStatements.Name, _ rows: [[SQLValue]]) throws {
+        let (head, tuple, tail) = name.parts
+        for start in stride(from: 0, to: rows.count, by: Self.rowsPerStatement) {
+            let slice = rows[start..<min(start + Self.rowsPerStatement, rows.count)]
+            let sql = head + Array(repeating: tuple, count: slice.count).joined(separator: ", ") + tail
+            try connection.execute(sql, slice.flatMap { $0 })
+        }
+    }
+
+    /// Rows per multi-row insert (PostgreSQL takes up to 65,535 parameters a statement).
+    static let rowsPerStatement = 500
+
     @discardableResult
     func hot(_ name: HotStatements.Name, _ values: [SQLValue]) throws -> Bool {
         !(try connection.executePrepared("hot_\(name.rawValue)", name.sql, values).rows.isEmpty)

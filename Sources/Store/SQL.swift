@@ -139,6 +139,14 @@ protocol SQLDatabase {
     /// Runs one of the per-row statements, prepared once; true when it produced a row.
     @discardableResult
     func hot(_ name: HotStatements.Name, _ values: [SQLValue]) throws -> Bool
+    /// Runs the per-row insert `name` for every one of `rows`, as the database does it
+    /// fastest: SQLite, in process, one prepared statement a row; PostgreSQL, across a
+    /// socket, multi-row statements.
+    func insertMany(_ name: HotStatements.Name, _ rows: [[SQLValue]]) throws
+    /// Whether reading a chunk's state in bulk and buffering its rows beats a statement a
+    /// row: across a socket it does (measured 5×); SQLite's prepared per-row statements
+    /// in process are faster than its bulk reads (see README, "Benchmark").
+    var prefersSetBased: Bool { get }
 }
 
 extension SQLDatabase {

@@ -30,6 +30,12 @@ struct SQLiteDatabase: SQLDatabase {
         try hot.run(name, in: db, values)
     }
 
+    var prefersSetBased: Bool { false }
+
+    func insertMany(_ name: HotStatements.Name, _ rows: [[SQLValue]]) throws {
+        for row in rows { try hot.run(name, in: db, row) }
+    }
+
     private static func arguments(_ arguments: SQLArguments) -> StatementArguments {
         StatementArguments(arguments.values.map { value -> (any DatabaseValueConvertible)? in
             switch value {

@@ -88,9 +88,11 @@ final class Batch {
 
 extension StoreTransaction {
     /// This transaction with a working set: `load` each chunk's teachers, then validate
-    /// and apply its rows, then `flush`.
-    public func batched() -> StoreTransaction {
-        StoreTransaction(db: db, batch: Batch())
+    /// and apply its rows, then `flush` — where the database prefers it (`force`: always,
+    /// for tests); otherwise this transaction as it is, on which `load` and `flush` do nothing.
+    public func batched(force: Bool = false) -> StoreTransaction {
+        guard force || db.prefersSetBased else { return self }
+        return StoreTransaction(db: db, batch: Batch())
     }
 
     /// Reads the state of `trns` (and who else holds `emails`) in a few queries.
@@ -143,17 +145,10 @@ extension StoreTransaction {
         batch.load(known: known, histories: histories, trns: keys, emails: addresses, holders: holders)
     }
 
-    /// Writes the buffered rows, in multi-row statements.
+    /// Writes the buffered rows (see `SQLDatabase.insertMany`).
     public func flush() throws {
         guard let batch, !batch.isEmpty else { return }
-        for (name, rows) in batch.take() {
-            let (head, tuple, tail) = name.parts
-            for start in stride(from: 0, to: rows.count, by: Self.rowsPerStatement) {
-                let slice = rows[start..<min(start + Self.rowsPerStatement, rows.count)]
-                let sql = head + Array(repeating: tuple, count: slice.count).joined(separator: ", ") + tail
-                try db.execute(sql, SQLArguments(values: slice.flatMap { $0 }))
-            }
-        }
+        for (name, rows) in batch.take() { try db.insertMany(name, rows) }
     }
 
     /// Buffers a per-row insert, or runs it at once without a working set.

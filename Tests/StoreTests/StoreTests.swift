@@ -168,7 +168,7 @@ struct StoreTests {
         let (history, inUse, teachers) = try store.write { tx -> (InductionHistory, Bool, [[String]]) in
             let id = try submission(tx)
             try tx.apply(open(), from: .init(submissionID: id, row: 2, asOf: day))
-            let batch = tx.batched()
+            let batch = tx.batched(force: true)
             try batch.load(trns: [trn, other], emails: ["ada@a.sch.uk"])
             let history = try batch.history(of: trn)
             // The other teacher registers with the address the first one then asks for.
