@@ -31,10 +31,16 @@ struct Bench: ParsableCommand {
     var soak: Int?
     @Option(help: ArgumentHelp("Run on this PostgreSQL database (postgresql://USER@HOST:PORT/DB, empty or made by an earlier --store run of the same root) instead of <root>/ect.sqlite; the generated reference data is loaded into it first.", valueName: "url"))
     var store: String?
+    @Option(help: ArgumentHelp("Instead of a run: time the store-write floor for --rows claims rows — the rows the store keeps for them written by the database alone (sqlite: generated in SQL into a new <root>/floor.sqlite; postgres: COPY into the empty database --store names), TRNs ascending and scattered.", valueName: "database"))
+    var floor: String?
     @Flag(name: .customLong("trs-api"), help: "Ask TRS's API instead of reading the extract: a fake TRS on loopback, in this process, serving the generated extract (its work and memory count in the figures).")
     var trsAPI = false
 
     func run() throws {
+        if let floor {
+            try measureFloor(floor)
+            return
+        }
         if runOnly && root == nil { throw ValidationError("--run-only needs --root.") }
         if generateOnly && root == nil { throw ValidationError("--generate-only needs --root: where to keep the data root.") }
         let path = root ?? FileManager.default.temporaryDirectory.appendingPathComponent("ect-bench-\(UUID().uuidString)").path
@@ -83,6 +89,32 @@ struct Bench: ParsableCommand {
             let served = fake.counts
             print("TRS API: \(asked.requests) requests for \(total) rows (one per \(asked.requests > 0 ? total / asked.requests : 0) rows): \(asked.findRequests) find (\(served.pairs) pairs, at most \(served.largestFind) a request) and \(asked.personRequests) second looks; \(asked.retries) retried; \(String(format: "%.2f", Double(asked.waitingNanoseconds) / 1e9)) s waiting on TRS (summed over 4 connections)")
             fake.stop()
+        }
+    }
+
+    /// `--floor`: the rows the store keeps for `rows` claims, written by the database alone.
+    func measureFloor(_ database: String) throws {
+        for shuffled in [false, true] {
+            let location: String
+            switch database {
+            case "sqlite":
+                location = FileManager.default.temporaryDirectory.path + "/ect-floor-\(UUID().uuidString).sqlite"
+            case "postgres":
+                guard let store else { throw ValidationError("--floor postgres needs --store URL (an empty database).") }
+                location = store
+            default:
+                throw ValidationError("--floor takes sqlite or postgres.")
+            }
+            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: location + suffix) } }
+            let seconds = try StoreFloor.measure(location: location, rows: rows, shuffled: shuffled)
+            print(String(format: "floor %@, %@ TRNs: %d claims' rows (5 per claim) in %.2f s, %.0f claims/s, peak RSS %.0f MiB",
+                         database, shuffled ? "scattered" : "ascending", rows, seconds, Double(rows) / seconds, Clock.peakResidentMiB()))
+            if database == "postgres" {
+                // The same database again: empty it for the second pass.
+                try Store(location: location).write { tx in
+                    _ = try tx.rows("TRUNCATE row_verdicts, events, trs_outbox, induction_periods, teachers, submissions, appropriate_bodies RESTART IDENTITY CASCADE")
+                }
+            }
         }
     }
 

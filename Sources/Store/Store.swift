@@ -11,11 +11,11 @@ import CSupport
 public final class Store {
     /// The SQLite file, or the PostgreSQL URL without its password.
     public let path: String
-    private enum Backend {
+    enum Backend {
         case sqlite(DatabaseQueue, HotStatements)
         case postgres(PostgresConnection)
     }
-    private let backend: Backend
+    let backend: Backend
 
     /// `location` as messages may show it: a URL's password left out.
     public static func redacted(_ location: String) -> String {

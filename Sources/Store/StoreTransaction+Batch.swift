@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 
 /// A file's working set, for validating its rows a chunk at a time (set-based): the
 /// state of the chunk's teachers and e-mail addresses read in a few queries, answered from
@@ -177,6 +178,18 @@ extension StoreTransaction {
 }
 
 extension HotStatements.Name {
+    /// An insert's table and columns.
+    var target: (table: String, columns: [String])? {
+        let head = parts.head
+        guard let into = head.range(of: "INSERT INTO "), let open = head.firstIndex(of: "("),
+              let close = head.lastIndex(of: ")") else { return nil }
+        let table = head[into.upperBound..<open].trimmingCharacters(in: .whitespacesAndNewlines)
+        let columns = head[head.index(after: open)..<close].split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return (table, columns)
+    }
+
     /// An insert's SQL around its one `VALUES` tuple, for a statement of many rows.
     var parts: (head: String, tuple: String, tail: String) {
         let sql = self.sql
