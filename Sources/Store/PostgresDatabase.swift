@@ -26,10 +26,25 @@ struct PostgresDatabase: SQLDatabase {
 
     var prefersSetBased: Bool { true }
 
-    func insertMany(_ name: HotStatements.Name, _ rows: [[SQLValue]]) throws {
+    /// The planner's statistics date from before this transaction: for a table the file is
+    /// filling (empty on the first night) it would scan the whole table for each chunk's
+    /// keys, a cost that grows with the square of the file. Every read of the working set
+    /// is by key, so sequential scans are off until the transaction ends.
+    func prepareForKeyedReads() throws {
+        try connection.run("SET LOCAL enable_seqscan = off")
+    }
+
+    func matching(_ column: String, _ values: ArraySlice<String>) -> (sql: String, arguments: SQLArguments) {
+        // An array literal: every element quoted, its quotes and backslashes escaped.
+        let elements = values.map { value in
+            "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        return ("\(column) = ANY(CAST(? AS TEXT[]))", SQLArguments(values: [.text("{" + elements.joined(separator: ",") + "}")]))
+    }
+
+    func insertMany(_ name: HotStatements.Name, _ rows: [[SQLValue]], mayConflict: Bool) throws {
         let (head, tuple, tail) = name.parts
-        // COPY, unless the insert has a conflict clause (a teacher the store may know).
-        if tail.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, let target = name.target {
+        if !mayConflict, let target = name.target {
             try connection.copy(into: target.table, columns: target.columns, rows: rows)
             return
         }

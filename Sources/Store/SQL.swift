@@ -141,12 +141,19 @@ protocol SQLDatabase {
     func hot(_ name: HotStatements.Name, _ values: [SQLValue]) throws -> Bool
     /// Runs the per-row insert `name` for every one of `rows`, as the database does it
     /// fastest: SQLite, in process, one prepared statement a row; PostgreSQL, across a
-    /// socket, multi-row statements.
-    func insertMany(_ name: HotStatements.Name, _ rows: [[SQLValue]]) throws
+    /// socket, `COPY` — or, when a row may meet one the store holds (`mayConflict`),
+    /// multi-row statements keeping the insert's conflict clause.
+    func insertMany(_ name: HotStatements.Name, _ rows: [[SQLValue]], mayConflict: Bool) throws
     /// Whether reading a chunk's state in bulk and buffering its rows beats a statement a
     /// row: across a socket it does (measured 5×); SQLite's prepared per-row statements
     /// in process are faster than its bulk reads (see README, "Benchmark").
     var prefersSetBased: Bool { get }
+    /// `column` matching any of `values`, as this database plans it fastest: `IN (?, …)`
+    /// for SQLite, `= ANY(?)` with one array for PostgreSQL (planning 500 parameters
+    /// cost more than the query).
+    func matching(_ column: String, _ values: ArraySlice<String>) -> (sql: String, arguments: SQLArguments)
+    /// Readies this transaction for many keyed reads of tables it is filling.
+    func prepareForKeyedReads() throws
 }
 
 extension SQLDatabase {

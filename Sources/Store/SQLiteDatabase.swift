@@ -32,7 +32,14 @@ struct SQLiteDatabase: SQLDatabase {
 
     var prefersSetBased: Bool { false }
 
-    func insertMany(_ name: HotStatements.Name, _ rows: [[SQLValue]]) throws {
+    func prepareForKeyedReads() throws {}
+
+    func matching(_ column: String, _ values: ArraySlice<String>) -> (sql: String, arguments: SQLArguments) {
+        ("\(column) IN (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))",
+         SQLArguments(values: values.map(SQLValue.text)))
+    }
+
+    func insertMany(_ name: HotStatements.Name, _ rows: [[SQLValue]], mayConflict: Bool) throws {
         for row in rows { try hot.run(name, in: db, row) }
     }
 

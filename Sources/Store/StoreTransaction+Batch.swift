@@ -35,15 +35,31 @@ final class Batch {
 
     var isEmpty: Bool { pending.values.allSatisfy(\.isEmpty) }
 
+    /// Teachers this file has added: with `known`, what a teacher insert may skip.
+    private var added: Set<String> = []
+
     func buffer(_ name: HotStatements.Name, trn: String?, _ values: [SQLValue]) {
+        if name == .insertTeacher, let trn {
+            // The store has the teacher already (its insert would do nothing): skipped, so
+            // that the rest can go in without a conflict clause.
+            guard !known.contains(trn), added.insert(trn).inserted else { return }
+            if !loaded.contains(trn) { teachersMayExist = true }
+        }
         pending[name, default: []].append(values)
         if let trn { pendingTRNs.insert(trn) }
     }
+
+    /// Whether the transaction was readied for keyed reads (see `SQLDatabase.prepareForKeyedReads`).
+    var keyedReadsReady = false
+
+    /// Whether a buffered teacher's TRN was not read by `load`: the store may hold it.
+    private(set) var teachersMayExist = false
 
     func take() -> [(HotStatements.Name, [[SQLValue]])] {
         defer {
             pending = [:]
             pendingTRNs = []
+            teachersMayExist = false
         }
         return Self.order.compactMap { name in pending[name].map { (name, $0) } }
     }
@@ -100,6 +116,10 @@ extension StoreTransaction {
     public func load(trns: [TRN], emails: [String]) throws {
         guard let batch else { return }
         try flush()
+        if !batch.keyedReadsReady {
+            try db.prepareForKeyedReads()
+            batch.keyedReadsReady = true
+        }
         let keys = Array(Set(trns.map(\.description))).sorted()
         let addresses = Array(Set(emails)).sorted()
         var known: Set<String> = []
@@ -108,23 +128,23 @@ extension StoreTransaction {
         var registrations: [String: [SchoolRegistration]] = [:]
         var holders: [String: [Batch.Holder]] = [:]
         for chunk in Self.chunks(keys) {
-            let list = Self.placeholders(chunk.count), arguments = SQLArguments(values: chunk.map(SQLValue.text))
-            for row in try db.rows("SELECT trn FROM teachers WHERE trn IN (\(list))", arguments) { known.insert(row[0]) }
+            let (trnIn, arguments) = db.matching("trn", chunk)
+            for row in try db.rows("SELECT trn FROM teachers WHERE \(trnIn)", arguments) { known.insert(row[0]) }
             for row in try db.rows("""
                 SELECT trn, id, appropriate_body_id, start_date, end_date, programme, terms_tenths, outcome
-                FROM induction_periods WHERE trn IN (\(list)) ORDER BY trn, start_date, id
+                FROM induction_periods WHERE \(trnIn) ORDER BY trn, start_date, id
                 """, arguments) {
                 periods[row[0], default: []].append(InductionPeriod(
                     id: row[1], appropriateBodyID: row[2], start: try Self.day(row[3]),
                     end: try (row[4] as String?).map(Self.day), programme: Programme(rawValue: row[5]) ?? .schoolLed,
                     terms: (row[6] as Int?).map(Terms.init(tenths:)), outcome: (row[7] as String?).flatMap(Outcome.init(rawValue:))))
             }
-            for row in try db.rows("SELECT trn, id, terms_tenths FROM extensions WHERE trn IN (\(list)) ORDER BY trn, id", arguments) {
+            for row in try db.rows("SELECT trn, id, terms_tenths FROM extensions WHERE \(trnIn) ORDER BY trn, id", arguments) {
                 extensions[row[0], default: []].append(Extension(id: row[1], terms: Terms(tenths: row[2])))
             }
             for row in try db.rows("""
                 SELECT trn, id, role, school_urn, start_date, end_date, email FROM school_registrations
-                WHERE trn IN (\(list)) ORDER BY trn, start_date, id
+                WHERE \(trnIn) ORDER BY trn, start_date, id
                 """, arguments) {
                 registrations[row[0], default: []].append(SchoolRegistration(
                     id: row[1], role: SchoolRole(rawValue: row[2]) ?? .ect, schoolURN: row[3], start: try Self.day(row[4]),
@@ -132,9 +152,9 @@ extension StoreTransaction {
             }
         }
         for chunk in Self.chunks(addresses) {
-            for row in try db.rows("""
-                SELECT email, id, trn, role, start_date, end_date FROM school_registrations WHERE email IN (\(Self.placeholders(chunk.count)))
-                """, SQLArguments(values: chunk.map(SQLValue.text))) {
+            let (emailIn, arguments) = db.matching("email", chunk)
+            for row in try db.rows("SELECT email, id, trn, role, start_date, end_date FROM school_registrations WHERE \(emailIn)",
+                                   arguments) {
                 holders[row[0], default: []].append(Batch.Holder(id: row[1], trn: row[2], role: row[3], start: row[4], end: row[5]))
             }
         }
@@ -149,7 +169,8 @@ extension StoreTransaction {
     /// Writes the buffered rows (see `SQLDatabase.insertMany`).
     public func flush() throws {
         guard let batch, !batch.isEmpty else { return }
-        for (name, rows) in batch.take() { try db.insertMany(name, rows) }
+        let mayConflict = batch.teachersMayExist
+        for (name, rows) in batch.take() { try db.insertMany(name, rows, mayConflict: name == .insertTeacher && mayConflict) }
     }
 
     /// Buffers a per-row insert, or runs it at once without a working set.
