@@ -44,7 +44,8 @@ struct PostgresDatabase: SQLDatabase {
 
     func insertMany(_ name: HotStatements.Name, _ rows: [[SQLValue]], mayConflict: Bool) throws {
         let (head, tuple, tail) = name.parts
-        if !mayConflict, let target = name.target {
+        // COPY costs a few more round trips than an INSERT: worth it from about a hundred rows.
+        if !mayConflict, rows.count >= Self.rowsWorthCopying, let target = name.target {
             try connection.copy(into: target.table, columns: target.columns, rows: rows)
             return
         }
@@ -57,6 +58,7 @@ struct PostgresDatabase: SQLDatabase {
 
     /// Rows per multi-row insert (PostgreSQL takes up to 65,535 parameters a statement).
     static let rowsPerStatement = 500
+    static let rowsWorthCopying = 100
 
     @discardableResult
     func hot(_ name: HotStatements.Name, _ values: [SQLValue]) throws -> Bool {

@@ -130,6 +130,11 @@ extension StoreTransaction {
         for chunk in Self.chunks(keys) {
             let (trnIn, arguments) = db.matching("trn", chunk)
             for row in try db.rows("SELECT trn FROM teachers WHERE \(trnIn)", arguments) { known.insert(row[0]) }
+        }
+        // Periods, extensions and registrations exist only for teachers the store has (each
+        // change writes its teacher first): a file of new teachers needs no more reads.
+        for chunk in Self.chunks(keys.filter(known.contains)) {
+            let (trnIn, arguments) = db.matching("trn", chunk)
             for row in try db.rows("""
                 SELECT trn, id, appropriate_body_id, start_date, end_date, programme, terms_tenths, outcome
                 FROM induction_periods WHERE \(trnIn) ORDER BY trn, start_date, id
@@ -187,10 +192,11 @@ extension StoreTransaction {
         if let batch, batch.pendingTRNs.contains(trn) { try flush() }
     }
 
-    static let rowsPerStatement = 500
+    /// Keys a read matches at once.
+    static let keysPerRead = 1_000
 
     static func chunks(_ keys: [String]) -> [ArraySlice<String>] {
-        stride(from: 0, to: keys.count, by: rowsPerStatement).map { keys[$0..<min($0 + rowsPerStatement, keys.count)] }
+        stride(from: 0, to: keys.count, by: keysPerRead).map { keys[$0..<min($0 + keysPerRead, keys.count)] }
     }
 
     static func placeholders(_ count: Int) -> String {
