@@ -300,6 +300,10 @@ enum Migrations {
                 CREATE INDEX trs_outbox_pending ON trs_outbox(id) WHERE export_id IS NULL AND delivery_state IS NULL;
                 """)
         }
+        // The run report reads a run's submissions by their run.
+        migrator.registerMigration("v11-submissions-by-run") { db in
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS submissions_by_run ON submissions(run_id)")
+        }
         return migrator
     }
 }

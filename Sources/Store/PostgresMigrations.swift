@@ -74,7 +74,6 @@ enum PostgresMigrations {
               UNIQUE (submitter_kind, submitter_id, sha256)
             );
             CREATE INDEX submissions_by_result_name ON submissions(submitter_kind, submitter_id, result_name);
-            CREATE INDEX submissions_by_run ON submissions(run_id);
             CREATE TABLE teachers (
               trn TEXT PRIMARY KEY CHECK (length(trn) = 7),
               trs_first_name TEXT NOT NULL,
@@ -184,6 +183,7 @@ enum PostgresMigrations {
             CREATE UNIQUE INDEX one_open_ect_registration_per_teacher
               ON school_registrations(trn) WHERE role = 'ect' AND end_date IS NULL;
             """),
+        ("v11-submissions-by-run", "CREATE INDEX IF NOT EXISTS submissions_by_run ON submissions(run_id)"),
     ]
 
     /// Applies the migrations `connection`'s database has not had, each in its own

@@ -231,6 +231,39 @@ struct StoreTests {
         #expect(store.hot?.recompilations(of: .insertVerdict) == 0)
     }
 
+    @Test("PostgreSQL's schema has SQLite's tables, columns and indexes, by name",
+          .enabled(if: TestStore.postgres != nil, "needs ECT_TEST_POSTGRES"))
+    func sameSchema() throws {
+        let folder = Scratch.path("ect-schema")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let sqlite = try Store(path: folder + "/ect.sqlite")
+        let postgres = try Store(location: TestStore.location(for: folder))
+        let tables = try sqlite.read {
+            try $0.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb_%' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        }.map { $0[0] }
+        let pgTables = try postgres.read {
+            try $0.rows("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'schema_migrations' ORDER BY table_name")
+        }.map { $0[0] }
+        #expect(tables == pgTables)
+        for table in tables {
+            let columns = try sqlite.read { try $0.rows("SELECT name FROM pragma_table_info('\(table)')") }.map { $0[0] }
+            let pgColumns = try postgres.read {
+                try $0.rows("SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [table])
+            }.map { $0[0] }
+            #expect(columns == pgColumns, "\(table)")
+        }
+        let indexes = try sqlite.read {
+            try $0.rows("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+        }.map { $0[0] }
+        let pgIndexes = try postgres.read {
+            try $0.rows("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key' ORDER BY indexname")
+        }.map { $0[0] }
+        #expect(indexes == pgIndexes)
+        // A change to the schema is a migration in both lists, under one name.
+        #expect(Migrations.migrator.migrations.last == PostgresMigrations.all.last?.name)
+        #expect(Set(PostgresMigrations.all.dropFirst().map(\.name)).isSubset(of: Migrations.migrator.migrations))
+    }
+
     @Test("a PostgreSQL URL's password never reaches a message", arguments: [
         ("postgresql://ect:s3cr3t@db.example:5432/ect", "postgresql://ect@db.example:5432/ect"),
         ("postgres://ect@db.example/ect", "postgres://ect@db.example/ect"),
