@@ -64,7 +64,10 @@ struct BatchRunTests {
         for stage in StageTimings.Stage.allCases {
             #expect(summary.timings.nanoseconds[stage] != nil, "\(stage) was not measured")
         }
-        let staged = StageTimings.Stage.allCases.reduce(0.0) { $0 + summary.timings.seconds($1) }
+        // The stages of the run's own thread add up to no more than the run took; the TRS
+        // load, fingerprints and first passes run beside them, on a second thread.
+        let beside: Set<StageTimings.Stage> = [.trs, .fingerprint, .scan]
+        let staged = StageTimings.Stage.allCases.filter { !beside.contains($0) }.reduce(0.0) { $0 + summary.timings.seconds($1) }
         #expect(staged <= Double(summary.milliseconds) / 1000 + summary.timings.seconds(.reports) + 0.05)
     }
 
