@@ -106,9 +106,11 @@ struct Bench: ParsableCommand {
                 throw ValidationError("--floor takes sqlite or postgres.")
             }
             defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: location + suffix) } }
-            let seconds = try StoreFloor.measure(location: location, rows: rows, shuffled: shuffled)
+            let costs = try StoreFloor.measureTables(location: location, rows: rows, shuffled: shuffled)
+            let seconds = costs.reduce(0) { $0 + $1.seconds }
             print(String(format: "floor %@, %@ TRNs: %d claims' rows (5 per claim) in %.2f s, %.0f claims/s, peak RSS %.0f MiB",
                          database, shuffled ? "scattered" : "ascending", rows, seconds, Double(rows) / seconds, Clock.peakResidentMiB()))
+            print("  by table: " + costs.map { String(format: "%@ %.2f s", $0.table, $0.seconds) }.joined(separator: ", "))
             if database == "postgres" {
                 // The same database again: empty it for the second pass.
                 try Store(location: location).write { tx in
