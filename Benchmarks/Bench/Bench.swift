@@ -53,7 +53,7 @@ struct Bench: ParsableCommand {
             if generateOnly { return }
         }
         if let soak {
-            var trial = Soak(root: path, asOf: generator.asOf.iso, trials: soak, random: SplitMix64(seed: seed))
+            var trial = Soak(root: path, asOf: generator.asOf.iso, trials: soak, random: SplitMix64(seed: seed), postgres: store)
             let outcome = try trial.run()
             print("soak: \(outcome.trials) trials, \(outcome.kills) kills (\(outcome.killsMidRun) while the run was at work), \(outcome.mismatches.count) mismatches")
             for mismatch in outcome.mismatches.prefix(10) { print("  " + mismatch) }

@@ -15,6 +15,9 @@ struct Soak {
     let asOf: String
     let trials: Int
     var random: SplitMix64
+    /// A PostgreSQL database's URL: the runs' stores are then databases made from it
+    /// (it is filled with the root's reference data first); `nil`: SQLite, in each root.
+    var postgres: String?
 
     /// `ect-batch`, built beside this program.
     static var executable: String {
@@ -31,28 +34,34 @@ struct Soak {
     }
 
     mutating func run() throws -> Outcome {
+        if let postgres {
+            let reference = try Generator.reference(root: root)
+            try Store(location: postgres).write { try $0.upsert(reference) }
+        }
         let reference = root + "-reference"
         try copy(root, to: reference)
+        let referenceStore = try store(for: "reference")
         let started = Clock.now
-        let status = try Self.runBatch(reference, asOf: asOf, killAfter: nil).status
+        let status = try Self.runBatch(reference, store: referenceStore, asOf: asOf, killAfter: nil).status
         guard status == 0 else { throw SoakError("the uninterrupted run exited \(status)") }
         let duration = Clock.since(started)
-        let expected = try Snapshot(of: reference)
+        let expected = try Snapshot(of: reference, store: referenceStore)
         print(String(format: "uninterrupted run: %.2f s", duration))
         var outcome = Outcome()
         for trial in 1...trials {
             let copyPath = root + "-trial"
             try copy(root, to: copyPath)
+            let trialStore = try store(for: "trial")
             // One to three kills, each at a random moment of a run's length.
             let killCount = 1 + Int(random.next() % 3)
             for _ in 0..<killCount {
                 let delay = duration * Double(random.next() % 1000) / 1000
-                let result = try Self.runBatch(copyPath, asOf: asOf, killAfter: delay)
+                let result = try Self.runBatch(copyPath, store: trialStore, asOf: asOf, killAfter: delay)
                 outcome.kills += 1
                 if result.killed { outcome.killsMidRun += 1 }
             }
-            let last = try Self.runBatch(copyPath, asOf: asOf, killAfter: nil)
-            let got = try Snapshot(of: copyPath)
+            let last = try Self.runBatch(copyPath, store: trialStore, asOf: asOf, killAfter: nil)
+            let got = try Snapshot(of: copyPath, store: trialStore)
             if last.status != 0 {
                 outcome.mismatches.append("trial \(trial): the run after the kills exited \(last.status)")
             } else if let difference = got.difference(from: expected) {
@@ -68,10 +77,11 @@ struct Soak {
 
     /// Runs `ect-batch run` on `root`; with `killAfter`, sends SIGKILL after that many
     /// seconds. `killed`: the signal ended it.
-    static func runBatch(_ root: String, asOf: String, killAfter: Double?) throws -> (status: Int32, killed: Bool) {
+    static func runBatch(_ root: String, store: String, asOf: String, killAfter: Double?) throws -> (status: Int32, killed: Bool) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["run", "--root", root, "--as-of", asOf, "--quiet"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["ECT_BATCH_STORE": store]) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -81,6 +91,24 @@ struct Soak {
         }
         process.waitUntilExit()
         return (process.terminationStatus, process.terminationReason == .uncaughtSignal)
+    }
+
+    /// The store of the copy `name` (`reference`, `trial`): SQLite's file came with the
+    /// copy; a PostgreSQL database is made again from the one given.
+    private func store(for name: String) throws -> String {
+        guard let postgres else { return root + "-" + name + "/ect.sqlite" }
+        let template = String(postgres.split(separator: "/").last!)
+        let server = postgres.dropLast(template.count)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        process.arguments = ["-q", "-v", "ON_ERROR_STOP=1", server + "postgres",
+                             "-c", "DROP DATABASE IF EXISTS \(template)_\(name)",
+                             "-c", "CREATE DATABASE \(template)_\(name) TEMPLATE \(template)"]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw SoakError("cannot make the database \(template)_\(name)") }
+        return server + template + "_" + name
     }
 
     private func copy(_ from: String, to: String) throws {
@@ -101,18 +129,11 @@ struct Soak {
         var inbox: [String]
         var store: [String]
 
-        init(of root: String) throws {
+        init(of root: String, store: String) throws {
             outbox = Self.files(under: root + "/outbox")
             archive = Self.files(under: root + "/archive")
             inbox = Array(Self.files(under: root + "/inbox").keys)
-            let store = try Store(path: root + "/ect.sqlite")
-            self.store = try store.read { tx in
-                try tx.rows("SELECT submitter_kind, submitter_id, file_name, sha256, kind, format, status, refusal_code, rows_total, rows_accepted, rows_rejected, result_name FROM submissions ORDER BY id")
-                    + tx.rows("SELECT * FROM teachers ORDER BY trn") + tx.rows("SELECT * FROM induction_periods ORDER BY id")
-                    + tx.rows("SELECT * FROM extensions ORDER BY id") + tx.rows("SELECT * FROM events ORDER BY id")
-                    + tx.rows("SELECT * FROM trs_outbox ORDER BY id") + tx.rows("SELECT * FROM school_registrations ORDER BY id")
-                    + tx.rows("SELECT * FROM row_verdicts ORDER BY submission_id, row_number")
-            }.map { $0.joined(separator: "|") }
+            self.store = try Store(location: store).read { try $0.canonicalDump() }
         }
 
         func difference(from expected: Snapshot) -> String? {

@@ -32,6 +32,10 @@ struct ECTBatch: ParsableCommand {
         // A file size limit (RLIMIT_FSIZE) must fail the write (EFBIG, reported as ours),
         // not kill the process half-way through a file.
         signal(SIGXFSZ, SIG_IGN)
+        // A write to a connection the other end closed (PostgreSQL, TRS, a reader of our
+        // output that went away) must fail that write (EPIPE), which is reported, not kill
+        // the process without a word.
+        signal(SIGPIPE, SIG_IGN)
         main(nil)
     }
 }

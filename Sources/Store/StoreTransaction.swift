@@ -133,8 +133,12 @@ public struct StoreTransaction: InductionState {
                 try event(.extensionUpdated, extend.trn, "extension=\(id) terms=\(extend.terms)", origin)
                 return id
             }
+            // The next number after the highest, inside the transaction: an extension's ID is
+            // shown to the submitter, and must not depend on a killed run before (a
+            // PostgreSQL sequence is not rolled back; SQLite's rowid is this rule already).
             let id = try db.insert("""
-                INSERT INTO extensions (trn, terms_tenths, created_by_submission_id, created_by_row) VALUES (?, ?, ?, ?)
+                INSERT INTO extensions (id, trn, terms_tenths, created_by_submission_id, created_by_row)
+                VALUES ((SELECT coalesce(max(id), 0) + 1 FROM extensions), ?, ?, ?, ?)
                 """, [extend.trn.description, extend.terms.tenths, origin.submissionID, origin.row])
             try event(.extensionAdded, extend.trn, "extension=\(id) terms=\(extend.terms)", origin)
             return id
