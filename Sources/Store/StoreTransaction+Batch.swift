@@ -135,26 +135,10 @@ extension StoreTransaction {
         // change writes its teacher first): a file of new teachers needs no more reads.
         for chunk in Self.chunks(keys.filter(known.contains)) {
             let (trnIn, arguments) = db.matching("trn", chunk)
-            for row in try db.rows("""
-                SELECT trn, id, appropriate_body_id, start_date, end_date, programme, terms_tenths, outcome
-                FROM induction_periods WHERE \(trnIn) ORDER BY trn, start_date, id
-                """, arguments) {
-                periods[row[0], default: []].append(InductionPeriod(
-                    id: row[1], appropriateBodyID: row[2], start: try Self.day(row[3]),
-                    end: try (row[4] as String?).map(Self.day), programme: Programme(rawValue: row[5]) ?? .schoolLed,
-                    terms: (row[6] as Int?).map(Terms.init(tenths:)), outcome: (row[7] as String?).flatMap(Outcome.init(rawValue:))))
-            }
-            for row in try db.rows("SELECT trn, id, terms_tenths FROM extensions WHERE \(trnIn) ORDER BY trn, id", arguments) {
-                extensions[row[0], default: []].append(Extension(id: row[1], terms: Terms(tenths: row[2])))
-            }
-            for row in try db.rows("""
-                SELECT trn, id, role, school_urn, start_date, end_date, email FROM school_registrations
-                WHERE \(trnIn) ORDER BY trn, start_date, id
-                """, arguments) {
-                registrations[row[0], default: []].append(SchoolRegistration(
-                    id: row[1], role: SchoolRole(rawValue: row[2]) ?? .ect, schoolURN: row[3], start: try Self.day(row[4]),
-                    end: try (row[5] as String?).map(Self.day), email: row[6]))
-            }
+            let found = try records(where: trnIn, arguments)
+            periods.merge(found.periods) { $0 + $1 }
+            extensions.merge(found.extensions) { $0 + $1 }
+            registrations.merge(found.registrations) { $0 + $1 }
         }
         for chunk in Self.chunks(addresses) {
             let (emailIn, arguments) = db.matching("email", chunk)
