@@ -73,23 +73,26 @@ final class HTTPServer: @unchecked Sendable {
         thread.start()
     }
 
-    /// Stops listening and closes every open connection: clients then find the server down.
+    /// Stops listening and ends every open connection: clients then find the server down.
+    ///
+    /// Descriptors are only shut down here, never closed: each is closed by the thread
+    /// that uses it, once it is done, so that no number is reused by another socket (of
+    /// another server in the same process) while a thread of this one may still use it.
     func stop() {
-        let open: Set<Int32> = lock.withLock {
-            guard !stopped else { return [] }
+        lock.withLock {
+            guard !stopped else { return }
             stopped = true
-            return connections
+            shutdown(listener, Int32(SHUT_RDWR))
+            for fd in connections { shutdown(fd, Int32(SHUT_RDWR)) }
         }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-        for fd in open { shutdown(fd, Int32(SHUT_RDWR)) }
     }
 
     private func acceptLoop() {
+        defer { close(listener) }
         while true {
             let fd = accept(listener, nil, nil)
             if fd < 0 {
-                if errno == EINTR { continue }
+                if errno == EINTR && !lock.withLock({ stopped }) { continue }
                 return
             }
             let accepted = lock.withLock {
@@ -103,8 +106,10 @@ final class HTTPServer: @unchecked Sendable {
             }
             let thread = Thread { [self] in
                 serve(fd)
-                lock.withLock { _ = connections.remove(fd) }
-                close(fd)
+                lock.withLock {
+                    connections.remove(fd)
+                    close(fd)
+                }
             }
             thread.start()
         }
