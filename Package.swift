@@ -79,7 +79,7 @@ let package = Package(
         ]),
         .testTarget(name: "ReportsTests", dependencies: ["TestSupport", "Reports", "Parsers", "Domain"]),
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Store", "Domain", "Reports", "Parsers",
-                                                         "WorldGenerator"], exclude: ["Golden"]),
+                                                         "WorldGenerator", "Rules", "TRS"], exclude: ["Golden"]),
         .testTarget(name: "TRSTests", dependencies: ["TRS", "FakeTRS", "Domain", "Rules", "Parsers"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Domain", "Store", "FakeTRS", "Parsers"]),
     ]
