@@ -98,17 +98,7 @@ struct Soak {
     private func store(for name: String) throws -> String {
         guard let postgres else { return root + "-" + name + "/ect.sqlite" }
         let template = String(postgres.split(separator: "/").last!)
-        let server = postgres.dropLast(template.count)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        process.arguments = ["-q", "-v", "ON_ERROR_STOP=1", server + "postgres",
-                             "-c", "DROP DATABASE IF EXISTS \(template)_\(name)",
-                             "-c", "CREATE DATABASE \(template)_\(name) TEMPLATE \(template)"]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw SoakError("cannot make the database \(template)_\(name)") }
-        return server + template + "_" + name
+        return try TestStore.makeDatabase(template + "_" + name, on: postgres, template: template)
     }
 
     private func copy(_ from: String, to: String) throws {

@@ -125,15 +125,18 @@ extension FileProcessor {
         }
         var counts = ResultCounts()
         func process(_ chunk: [SourceRow]) throws {
-            let loading = Inbox.nowNanoseconds()
-            var trns: [TRN] = [], emails: [String] = []
-            for row in chunk where !row.isBlank && row.problem == nil {
-                let input = row.input
-                if let trn = input[.trn].flatMap({ TRN(normalising: $0) }) { trns.append(trn) }
-                if let email = input[.email] { emails.append(email.trimmingSpaces().lowercased()) }
+            // The chunk's keys, for a working set; a statement a row (SQLite) needs none.
+            if tx.isBatched {
+                let loading = Inbox.nowNanoseconds()
+                var trns: [TRN] = [], emails: [String] = []
+                for row in chunk where !row.isBlank && row.problem == nil {
+                    let input = row.input
+                    if let trn = input[.trn].flatMap({ TRN(normalising: $0) }) { trns.append(trn) }
+                    if let email = input[.email] { emails.append(email.trimmingSpaces().lowercased()) }
+                }
+                try tx.load(trns: trns, emails: emails)
+                timings.add(.validate, since: loading)
             }
-            try tx.load(trns: trns, emails: emails)
-            timings.add(.validate, since: loading)
             for row in chunk {
                 if row.isBlank { continue }
                 var verdict: Verdict

@@ -86,9 +86,7 @@ public struct OutcomeDeliverer {
                 case .pending(let why):
                     outcome.stoppedBecause = why
                     do {
-                        outcome.pending = try store.read {
-                            try $0.count("SELECT count(*) FROM trs_outbox WHERE export_id IS NULL AND delivery_state IS NULL")
-                        }
+                        outcome.pending = try store.read { try $0.pendingOutcomeCount() }
                     } catch {
                         throw .store(String(describing: error))
                     }

@@ -8,14 +8,9 @@ import GRDB
 /// run. SQLite generates them in SQL (a recursive CTE); PostgreSQL takes them by `COPY`.
 public enum StoreFloor {
     /// Seconds to write `rows` claims' rows into a new store at `location` (which must
-    /// not exist, or be an empty PostgreSQL database). `shuffled`: TRNs in a scattered
+    /// not exist, or be an empty PostgreSQL database), table by table in the order written:
+    /// what each of the five writes of a claim costs. `shuffled`: TRNs in a scattered
     /// order, as a real file's are, instead of ascending.
-    public static func measure(location: String, rows: Int, shuffled: Bool) throws -> Double {
-        try measureTables(location: location, rows: rows, shuffled: shuffled).reduce(0) { $0 + $1.seconds }
-    }
-
-    /// The floor table by table, in the order written: what each of the five writes of a
-    /// claim costs.
     public static func measureTables(location: String, rows: Int, shuffled: Bool) throws -> [(table: String, seconds: Double)] {
         let store = try Store(location: location)
         try store.write { tx in

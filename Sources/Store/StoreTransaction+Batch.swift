@@ -112,6 +112,9 @@ extension StoreTransaction {
         return StoreTransaction(db: db, batch: Batch())
     }
 
+    /// Whether this transaction has a working set (else `load` and `flush` do nothing).
+    public var isBatched: Bool { batch != nil }
+
     /// Reads the state of `trns` (and who else holds `emails`) in a few queries.
     public func load(trns: [TRN], emails: [String]) throws {
         guard let batch else { return }

@@ -30,8 +30,7 @@ extension StoreTransaction {
     /// Starts an export to `path`: every outcome not yet exported is claimed for it, oldest
     /// first. Returns the export and its outcomes (none: nothing is recorded).
     public func startExport(to path: String, at time: String) throws -> (OutcomeExport, [QueuedOutcome])? {
-        let pending = try db.value("SELECT count(*) FROM trs_outbox WHERE \(Self.pendingOutcome)") ?? 0
-        guard pending > 0 else { return nil }
+        guard try pendingOutcomeCount() > 0 else { return nil }
         let export = OutcomeExport(
             id: try db.insert("INSERT INTO trs_exports (path, started_at) VALUES (?, ?)", [path, time]), path: path)
         try db.execute("UPDATE trs_outbox SET export_id = ? WHERE \(Self.pendingOutcome)", [export.id])
@@ -40,6 +39,11 @@ extension StoreTransaction {
 
     /// Neither exported nor answered for good by TRS's API.
     static let pendingOutcome = "export_id IS NULL AND delivery_state IS NULL"
+
+    /// How many outcomes wait for delivery or export.
+    public func pendingOutcomeCount() throws -> Int {
+        try db.value("SELECT count(*) FROM trs_outbox WHERE \(Self.pendingOutcome)") ?? 0
+    }
 
     /// The outcomes an export claimed, oldest first.
     public func outcomes(of export: OutcomeExport) throws -> [QueuedOutcome] {

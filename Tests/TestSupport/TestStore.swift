@@ -12,7 +12,17 @@ public enum TestStore {
         guard let server = postgres else { return root + "/ect.sqlite" }
         let name = "ect_" + String(UInt64(bitPattern: Int64(root.hashValue)) % 1_000_000_000_000, radix: 36)
         let isNew = made.withLock { $0.insert(name).inserted }
-        if isNew { try psql(server, "DROP DATABASE IF EXISTS \(name)", "CREATE DATABASE \(name)") }
+        if isNew { try makeDatabase(name, on: server) }
+        return base(server) + "/" + name
+    }
+
+    /// Makes the database `name` anew on the server whose database `server` names (empty,
+    /// or a copy of `template`); returns its URL.
+    @discardableResult
+    public static func makeDatabase(_ name: String, on server: String, template: String? = nil) throws -> String {
+        // From the maintenance database: a template must have no session, psql's included.
+        try psql(base(server) + "/postgres", "DROP DATABASE IF EXISTS \(name)",
+                 "CREATE DATABASE \(name)" + (template.map { " TEMPLATE \($0)" } ?? ""))
         return base(server) + "/" + name
     }
 
@@ -22,7 +32,7 @@ public enum TestStore {
         guard let server = postgres else { return }
         let source = name(try location(for: root))
         let target = name(try location(for: copy))
-        try psql(server, "DROP DATABASE IF EXISTS \(target)", "CREATE DATABASE \(target) TEMPLATE \(source)")
+        try makeDatabase(target, on: server, template: source)
     }
 
     private static let made = Mutex(Set<String>())
