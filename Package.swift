@@ -68,7 +68,7 @@ let package = Package(
         .executableTarget(name: "ParsersFuzz", dependencies: ["Parsers"], path: "Fuzz/ParsersFuzz"),
 
         // Scratch folders for the tests, removed when the test process ends.
-        .target(name: "TestSupport", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+        .target(name: "TestSupport", dependencies: ["Reports", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 path: "Tests/TestSupport"),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
         .testTarget(name: "ParsersTests", dependencies: ["TestSupport", "Parsers", "Domain", "Reports",

@@ -115,13 +115,14 @@ struct Soak {
     /// store's rows (without when things ran), an empty inbox.
     struct Snapshot {
         var outbox: [String: Data]
+        /// Archive copies by day and entry (see `Folder.archived`).
         var archive: [String: Data]
         var inbox: [String]
         var store: [String]
 
         init(of root: String, store: String) throws {
             outbox = Self.files(under: root + "/outbox")
-            archive = Self.files(under: root + "/archive")
+            archive = Folder.archived(under: root + "/archive")
             inbox = Array(Self.files(under: root + "/inbox").keys)
             self.store = try Store(location: store).read { try $0.canonicalDump() }
         }

@@ -135,6 +135,7 @@ public struct BatchRun {
         // with their result; then the rest of tmp/ (half-written outputs) is emptied.
         let recovery = try ClaimedInputs.recover(root: root, store: store, logger: logger)
         summary.faults += recovery.faults
+        try RunArchive.recover(root: root, store: store, runID: options.runID)
         try Self.prepareTemporary(root)
 
         let listing = Inbox(root: root, settleSeconds: options.settleSeconds).scan()
@@ -167,8 +168,7 @@ public struct BatchRun {
             var look = FirstLook.take(file, claimingInto: root, scratch: root.temporary)
             let preparing = Inbox.nowNanoseconds()
             if case .read = look.outcome {
-                look.prepared = FileProcessor.prepareOutputs(for: file, number: index, root: root, asOf: asOf,
-                                                             archived: look.isScanned)
+                look.prepared = FileProcessor.prepareOutputs(for: file, number: index, root: root)
             }
             look.timings.add(.write, since: preparing)
             return look
@@ -203,6 +203,8 @@ public struct BatchRun {
                                       runID: options.runID, logger: logger)
         processor.killAfterRows = options.killAfterRows
         processor.killAfterArchives = options.killAfterArchives
+        let archive = RunArchive(root: root, asOf: options.asOf, runID: options.runID)
+        processor.archive = archive
         var next = 0
         for (index, file) in listing.files.enumerated() where !summary.stopped {
             next = index + 1
@@ -236,6 +238,12 @@ public struct BatchRun {
         }
         // Files looked at ahead but not processed (the run stopped) go back to the inbox.
         putBack(lookahead.stop(), into: &summary)
+        do {
+            try archive.close()
+        } catch {
+            // Its entries are whole and readable; only tar's closing blocks are missing.
+            summary.faults.append(RunFault(submitter: nil, file: nil, error: .system(error)))
+        }
         if summary.stopped { summary.waiting += listing.files[next...].map(\.inboxPath) }
         summary.milliseconds = Int((Inbox.nowNanoseconds() - started) / 1_000_000)
         do {
@@ -310,14 +318,11 @@ public struct BatchRun {
         guard [EACCES, EPERM, ENOENT, ENOTDIR, ELOOP, EISDIR, ENAMETOOLONG, EEXIST].contains(error.errno) else {
             return false
         }
+        // The archive is the run's one bundle: a failure there concerns every submitter.
         let own = [root.inbox, root.outbox, root.quarantine, ClaimedInputs.folder(root)].map {
             root.folder($0, for: submitter) + "/"
         }
-        if own.contains(where: { error.path.hasPrefix($0) }) { return true }
-        // archive/<as-of>/<kind>/<id>/…
-        guard error.path.hasPrefix(root.archive + "/") else { return false }
-        let parts = error.path.dropFirst(root.archive.count + 1).split(separator: "/", omittingEmptySubsequences: false)
-        return parts.count > 3 && parts[1] == submitter.kind.rawValue && parts[2] == submitter.id
+        return own.contains { error.path.hasPrefix($0) }
     }
 
     /// Makes `<root>/tmp/` ready: removes what a stopped run left there but the claimed

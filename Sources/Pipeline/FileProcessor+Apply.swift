@@ -12,21 +12,31 @@ import TRS
 
 /// Pass 2: validate and apply, in one transaction.
 extension FileProcessor {
-    /// Validates and applies every row of `file` in one transaction. The result and
-    /// archive copy are written in full before the commit and renamed into place after
-    /// it, archive first: a result in the outbox means the archive copy is there too.
+    /// Validates and applies every row of `file` in one transaction. The result is
+    /// written in full before the commit and renamed into place after it; the archive
+    /// copy is an entry of the run's bundle, whole before the commit, and taken back when
+    /// the transaction does not commit: a result in the outbox means the archive copy is
+    /// there too.
     func apply(_ file: InboxFile, _ scan: Scan, sha256: String, resultPath: String) throws(RunError) -> FileReport {
+        guard let archive else { preconditionFailure("a dry run applies nothing") }
         var report = FileReport(file: file, outcome: .processed)
         report.kind = scan.kind
         report.format = scan.format
         let creating = Inbox.nowNanoseconds()
-        let result: RowFileWriter, archive: RowFileWriter
-        do {
-            result = try RowFileWriter(output: output(resultPath, ahead: \.result), format: scan.format, mode: .result,
-                                       kind: scan.kind, header: scan.header)
-            archive = try RowFileWriter(output: output(archivePath(for: file, format: scan.format), ahead: \.archive),
-                                        format: scan.format, mode: .archive, kind: scan.kind, header: scan.header)
+        let resultFile: AtomicFile, result: RowFileWriter
+        let entry: TarBundle.Entry, copy: RowFileWriter
+        do throws(SystemError) {
+            resultFile = try output(resultPath, ahead: \.result)
+            result = try RowFileWriter(output: resultFile, format: scan.format, mode: .result, kind: scan.kind,
+                                       header: scan.header)
+            entry = try archive.entry(for: file, format: scan.format)
         } catch {
+            throw .system(error)
+        }
+        do {
+            copy = try RowFileWriter(output: entry, format: scan.format, mode: .archive, kind: scan.kind, header: scan.header)
+        } catch {
+            entry.discard()
             throw .system(error)
         }
         timings.add(.write, since: creating)
@@ -44,30 +54,35 @@ extension FileProcessor {
                         logger.debug("\(file.submitter)/\(file.name.loggable) row \(row.number): \(outcome.status.rawValue) \(codes)")
                     }
                     try result.write(row, outcome)
-                    try archive.write(row, nil)
+                    try copy.write(row, nil)
                     rowsValidated += 1
                     if rowsValidated == killAfterRows { kill(getpid(), SIGKILL) }
+                } ending: { counts in
+                    // Every byte is written before the commit: a full disk fails the file,
+                    // not its result after the fact.
+                    try result.end(counts: counts)
+                    try copy.end(counts: counts)
+                    try entry.commit()
+                    return archive.location(of: entry)
                 }
-                // Every byte is written before the commit: a full disk fails the file, not
-                // its result after the fact.
-                try result.end(counts: counts)
-                try archive.end(counts: counts)
                 committing = Inbox.nowNanoseconds()
             }
         } catch ReadError.content(let problem) {
             // Someone rewrote the claimed file between the passes: nothing was applied.
-            result.output.discard()
-            archive.output.discard()
+            resultFile.discard()
+            entry.discard()
             let refusal = Refusal(problem: problem.problem, rowsReadable: true, format: scan.format, header: scan.header)
             return try refuse(file, refusal, sha256: sha256, existing: nil, resultPath: resultPath)
         } catch {
+            resultFile.discard()
+            entry.discard()
             throw Self.failure(error)
         }
-        // After the commit, a failure leaves a committed file without its outputs; the
-        // caller puts the input back and the next run re-issues them from the store.
+        archived()
+        // After the commit, a failure leaves a committed file without its result; the
+        // caller puts the input back and the next run re-issues it from the store.
         do {
-            try commitArchive(archive.output)
-            try result.output.commit()
+            try resultFile.commit()
         } catch {
             throw .system(error)
         }
@@ -100,14 +115,16 @@ extension FileProcessor {
 
     /// Pass 2 inside `tx`: records the submission, validates every row in file order,
     /// applies each accepted change, records the verdicts, and hands each row and its
-    /// outcome to `each`.
+    /// outcome to `each`; `ending` finishes the file's outputs before the submission is
+    /// recorded, and says where its archive copy is.
     ///
     /// Set-based: rows go a chunk at a time (`Tuning.chunkRows`); the state of a chunk's
     /// teachers and the e-mails it names is read in a few queries, its rows are validated
     /// against that state in memory (later rows see earlier rows' registrations), and the
     /// rows it adds are written in multi-row statements — still one transaction per file.
     func validateRows(_ file: InboxFile, _ scan: Scan, sha256: String, resultName: String?, in shared: StoreTransaction,
-                      each: (SourceRow, RowOutcome) throws -> Void) throws -> ResultCounts {
+                      each: (SourceRow, RowOutcome) throws -> Void,
+                      ending: (ResultCounts) throws -> ArchiveLocation? = { _ in nil }) throws -> ResultCounts {
         let started = Inbox.nowNanoseconds()
         let tx = shared.batched()
         try tx.forgetRefusal(from: file.submitter, sha256: sha256)
@@ -180,8 +197,10 @@ extension FileProcessor {
         }
         timings.add(.read, since: reading)
         if !chunk.isEmpty { try process(chunk) }
+        let archived = try ending(counts)
         try tx.finishSubmission(submissionID, accepted: counts.accepted, rejected: counts.rejected,
-                                durationMilliseconds: Int((Inbox.nowNanoseconds() - started) / 1_000_000))
+                                durationMilliseconds: Int((Inbox.nowNanoseconds() - started) / 1_000_000),
+                                archive: archived)
         return counts
     }
 }

@@ -23,7 +23,6 @@ extension FileProcessor {
         let result: AtomicFile
         do {
             result = try output(resultPath, ahead: \.result)
-            if let discarded = prepared.archive { unlink(discarded) }
             // The readable rows, each rejected with the file's problem; when there are
             // none, one `refused` line instead.
             if refusal.rowsReadable {

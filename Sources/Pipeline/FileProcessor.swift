@@ -29,6 +29,8 @@ final class FileProcessor {
     /// dry run, which holds no lock on `tmp/`.
     var scratch: String? { runID == nil ? nil : root.temporary }
     let logger: Logger
+    /// Where processed inputs are archived; `nil` in a dry run, which archives nothing.
+    var archive: RunArchive?
     var usedResultPaths: Set<String> = []
     /// See `BatchRun.Options.killAfterRows`.
     var killAfterRows: Int?
@@ -123,39 +125,21 @@ final class FileProcessor {
         return try AtomicFile(path: path, temporaryPath: "\(root.temporary)/\(getpid())-\(temporaryFiles).tmp")
     }
 
-    /// Renames a finished archive copy into place. A copy with the same bytes already
-    /// there (a rerun after a kill archiving the same input again) is kept, not doubled;
-    /// a different one is kept beside (`name-2.ext`).
-    func commitArchive(_ output: AtomicFile) throws(SystemError) {
-        defer {
-            archivesCommitted += 1
-            if archivesCommitted == killAfterArchives { kill(getpid(), SIGKILL) }
-        }
-        var target = output.path
-        var counter = 2
-        while access(target, F_OK) == 0 {
-            if try Files.identical(output.temporaryPath, target) {
-                output.discard()
-                return
-            }
-            target = ClaimedInputs.numbered(output.path, counter)
-            counter += 1
-        }
-        try output.commit(as: target)
+    /// Notes that an archive copy is committed; see `BatchRun.Options.killAfterArchives`.
+    func archived() {
+        archivesCommitted += 1
+        if archivesCommitted == killAfterArchives { kill(getpid(), SIGKILL) }
     }
 
-    /// Creates, for the file `number` of the run, the folders its result and archive go
-    /// to and two empty files in `<root>/tmp/` for `output` to write them in. Run on the
-    /// lookahead's thread, so that creating files and folders (a fraction of a
-    /// millisecond each on ext4) overlaps the work on the file before. The archive folder
-    /// is made only for a file that will be archived (`archived`): a refused file goes to
-    /// quarantine. Whatever cannot be made here is made, or fails, on the run's thread.
-    static func prepareOutputs(for file: InboxFile, number: Int, root: DataRoot, asOf: Day, archived: Bool) -> PreparedOutputs {
+    /// Creates, for the file `number` of the run, the folder its result goes to and an
+    /// empty file in `<root>/tmp/` for `output` to write it in. Run on the lookahead's
+    /// thread, so that creating files and folders (a fraction of a millisecond each on
+    /// ext4) overlaps the work on the file before. Whatever cannot be made here is made,
+    /// or fails, on the run's thread. (The archive copy goes into the run's bundle.)
+    static func prepareOutputs(for file: InboxFile, number: Int, root: DataRoot) -> PreparedOutputs {
         // One of several folders in tmp/, by file number (see `Tuning.aheadFolders`).
         let bucket = "\(root.temporary)/ahead-\(number % Tuning.aheadFolders)"
-        var folders = [bucket, root.folder(root.outbox, for: file.submitter)]
-        if archived { folders.append(root.folder(root.archive(asOf: asOf), for: file.submitter)) }
-        for folder in folders {
+        for folder in [bucket, root.folder(root.outbox, for: file.submitter)] {
             guard (try? Directories.create(folder)) != nil else { return PreparedOutputs() }
         }
         func make(_ part: String) -> String? {
@@ -165,7 +149,7 @@ final class FileProcessor {
             close(descriptor)
             return path
         }
-        return PreparedOutputs(result: make("result"), archive: archived ? make("archive") : nil)
+        return PreparedOutputs(result: make("result"))
     }
 
     // MARK: Names
@@ -201,13 +185,6 @@ final class FileProcessor {
     /// The part of an input's name its result files start with: the name without its extension.
     static func resultStem(of fileName: String) -> String {
         fileName.lastIndex(of: ".").map { String(fileName[..<$0]) } ?? fileName
-    }
-
-    /// `archive/<as-of>/<kind>/<id>/<name>`; an XML input or a workbook is archived as
-    /// CSV, so `.csv` is added.
-    func archivePath(for file: InboxFile, format: FileFormat) -> String {
-        let name = FileNames.fitting(file.name, format.archiveFormat != format ? ".csv" : "")
-        return root.folder(root.archive(asOf: asOf), for: file.submitter) + "/" + name
     }
 
     /// `path`, or `name-2.ext`, `name-3.ext`… when something is already there.

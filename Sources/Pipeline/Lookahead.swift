@@ -74,11 +74,10 @@ struct FirstLook: @unchecked Sendable {
     }
 }
 
-/// The empty files made ahead in `<root>/tmp/` for a file's result and archive copy
-/// (see `FileProcessor.prepareOutputs`); `nil` where none could be made ahead.
+/// The empty file made ahead in `<root>/tmp/` for a file's result (see
+/// `FileProcessor.prepareOutputs`); `nil` where none could be made ahead.
 struct PreparedOutputs: Sendable {
     var result: String?
-    var archive: String?
 }
 
 /// Takes the first look at the files ahead of the one being applied, on a second

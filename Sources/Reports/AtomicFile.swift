@@ -8,7 +8,7 @@ import Foundation
 
 /// A file written under a temporary name beside its destination and renamed into place
 /// by `commit()`: readers see either no file or the whole file, never half of one.
-public final class AtomicFile {
+public final class AtomicFile: ByteOutput {
     public let path: String
     public let temporaryPath: String
     private var descriptor: Int32
@@ -84,9 +84,14 @@ public final class AtomicFile {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// Flushes, closes and renames the file into place at `path`.
+    public func commit() throws(SystemError) {
+        try commit(as: nil)
+    }
+
     /// Flushes, closes and renames the file into place: at `path`, or at `destination`
     /// (on the same file system). On failure the temporary file is removed.
-    public func commit(as destination: String? = nil) throws(SystemError) {
+    public func commit(as destination: String?) throws(SystemError) {
         do {
             try flush()
         } catch {

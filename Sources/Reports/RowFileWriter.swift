@@ -37,7 +37,7 @@ public struct ResultCounts: Sendable {
 public final class RowFileWriter {
     public enum Mode: Sendable { case result, archive }
 
-    public let output: AtomicFile
+    public let output: any ByteOutput
     private let format: FileFormat
     private let mode: Mode
     private let kind: SubmissionKind?
@@ -63,7 +63,7 @@ public final class RowFileWriter {
     private var dateColumns: Set<Int> = []
 
     /// Starts the file: writes the CSV header, or opens the JSON document or workbook.
-    public init(output: AtomicFile, format: FileFormat, mode: Mode, kind: SubmissionKind?, header: [String]?) throws(SystemError) {
+    public init(output: any ByteOutput, format: FileFormat, mode: Mode, kind: SubmissionKind?, header: [String]?) throws(SystemError) {
         self.output = output
         self.format = mode == .archive ? format.archiveFormat : format.resultFormat
         self.mode = mode
@@ -182,7 +182,7 @@ public final class RowFileWriter {
 
     /// Writes a result for a file of which no row could be read: one line, `refused`;
     /// `output.commit()` puts it in place.
-    public static func writeRefusal(_ problem: Problem, format: FileFormat, to output: AtomicFile) throws(SystemError) {
+    public static func writeRefusal(_ problem: Problem, format: FileFormat, to output: any ByteOutput) throws(SystemError) {
         switch format.resultFormat {
         case .xlsx:
             let workbook = try WorkbookWriter(output: output, header: ["Status", "Errors"])

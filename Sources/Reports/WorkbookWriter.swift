@@ -9,13 +9,13 @@ import Domain
 /// straight into the output in one pass and every write failure is a `SystemError` of
 /// the output's, like any other result's.
 final class WorkbookWriter {
-    private let output: AtomicFile
+    private let output: any ByteOutput
     private var zip: ZipStream
     private var rowNumber = 0
     private let columns: Int
 
     /// Starts the workbook with `header`.
-    init(output: AtomicFile, header: [String]) throws(SystemError) {
+    init(output: any ByteOutput, header: [String]) throws(SystemError) {
         self.output = output
         columns = header.count
         zip = ZipStream()

@@ -304,6 +304,10 @@ enum Migrations {
         migrator.registerMigration("v11-submissions-by-run") { db in
             try db.execute(sql: "CREATE INDEX IF NOT EXISTS submissions_by_run ON submissions(run_id)")
         }
+        // Processed inputs are archived as entries of one tar bundle per run: where each is.
+        migrator.registerMigration("v12-archive-bundles") { db in
+            try db.execute(sql: PostgresMigrations.archiveBundles)
+        }
         return migrator
     }
 }

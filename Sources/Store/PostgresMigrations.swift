@@ -184,7 +184,19 @@ enum PostgresMigrations {
               ON school_registrations(trn) WHERE role = 'ect' AND end_date IS NULL;
             """),
         ("v11-submissions-by-run", "CREATE INDEX IF NOT EXISTS submissions_by_run ON submissions(run_id)"),
+        ("v12-archive-bundles", archiveBundles),
     ]
+
+    /// v12, the same in both dialects: a processed input's archive copy is the entry
+    /// `archive_entry` (`<kind>/<id>/<name>`) of the tar file `archive/<archive_bundle>`,
+    /// `archive_length` bytes from `archive_offset`.
+    static let archiveBundles = """
+        ALTER TABLE submissions ADD COLUMN archive_bundle TEXT;
+        ALTER TABLE submissions ADD COLUMN archive_entry TEXT;
+        ALTER TABLE submissions ADD COLUMN archive_offset BIGINT CHECK (archive_offset >= 0);
+        ALTER TABLE submissions ADD COLUMN archive_length BIGINT CHECK (archive_length > 0);
+        CREATE INDEX submissions_by_archive_bundle ON submissions(archive_bundle);
+        """
 
     /// Applies the migrations `connection`'s database has not had, each in its own
     /// transaction, under an advisory lock so that two processes never migrate at once.

@@ -29,7 +29,7 @@ extension StoreTransaction {
         }
         let lines = try rows("""
             SELECT submitter_kind, submitter_id, file_name, sha256, kind, format, status, refusal_code, rows_total,
-                   rows_accepted, rows_rejected, result_name
+                   rows_accepted, rows_rejected, result_name, archive_entry
             FROM submissions ORDER BY id
             """)
             + ranked("SELECT * FROM teachers ORDER BY trn", [4: submission])

@@ -17,6 +17,24 @@ public struct SubmissionRecord: Hashable, Sendable {
     public let rowsRejected: Int
     /// The name of the result file written for it (in its submitter's outbox folder).
     public let resultName: String?
+    /// Where its archive copy is (a processed file archived since archives were bundled).
+    public var archive: ArchiveLocation? = nil
+}
+
+/// Where an input's archive copy is: the entry `entry` of the tar file
+/// `<root>/archive/<bundle>`, `length` bytes (headers and padding included) from `offset`.
+public struct ArchiveLocation: Hashable, Sendable {
+    public var bundle: String
+    public var entry: String
+    public var offset: Int64
+    public var length: Int64
+
+    public init(bundle: String, entry: String, offset: Int64, length: Int64) {
+        self.bundle = bundle
+        self.entry = entry
+        self.offset = offset
+        self.length = length
+    }
 }
 
 /// A row's verdict as stored: codes and messages, never the row's personal data.
@@ -33,17 +51,22 @@ extension StoreTransaction {
     public func submission(from submitter: Submitter, sha256: String) throws -> SubmissionRecord? {
         try db.row("""
             SELECT id, file_name, kind, format, status, refusal_code, refusal_message, rows_accepted, rows_rejected,
-                   result_name
+                   result_name, archive_bundle, archive_entry, archive_offset, archive_length
             FROM submissions WHERE submitter_kind = ? AND submitter_id = ? AND sha256 = ?
             """, [submitter.kind.rawValue, submitter.id, sha256]).map { row in
             let code: String? = row[5]
-            return SubmissionRecord(
+            var record = SubmissionRecord(
                 id: row[0], submitter: submitter, fileName: row[1], sha256: sha256,
                 kind: (row[2] as String?).flatMap(SubmissionKind.init(rawValue:)),
                 format: (row[3] as String?).flatMap(FileFormat.init(rawValue:)),
                 status: SubmissionRecord.Status(rawValue: row[4]) ?? .processed,
                 refusal: code.map { Problem(ErrorCode(rawValue: $0), row[6] ?? "") },
                 rowsAccepted: row[7], rowsRejected: row[8], resultName: row[9])
+            if let bundle: String = row[10], let entry: String = row[11], let offset: Int64 = row[12],
+               let length: Int64 = row[13] {
+                record.archive = ArchiveLocation(bundle: bundle, entry: entry, offset: offset, length: length)
+            }
+            return record
         }
     }
 
@@ -106,11 +129,40 @@ extension StoreTransaction {
             """, [submitter.kind.rawValue, submitter.id, name, asOf.iso, sha256]) ?? false
     }
 
-    /// Sets a submission's final counts and duration.
-    public func finishSubmission(_ id: Int64, accepted: Int, rejected: Int, durationMilliseconds: Int) throws {
+    /// Sets a submission's final counts and duration, and where its archive copy is.
+    public func finishSubmission(_ id: Int64, accepted: Int, rejected: Int, durationMilliseconds: Int,
+                                 archive: ArchiveLocation?) throws {
         try db.execute("""
-            UPDATE submissions SET rows_total = ?, rows_accepted = ?, rows_rejected = ?, duration_ms = ? WHERE id = ?
-            """, [accepted + rejected, accepted, rejected, durationMilliseconds, id])
+            UPDATE submissions SET rows_total = ?, rows_accepted = ?, rows_rejected = ?, duration_ms = ?,
+              archive_bundle = ?, archive_entry = ?, archive_offset = ?, archive_length = ?
+            WHERE id = ?
+            """, [accepted + rejected, accepted, rejected, durationMilliseconds, archive?.bundle, archive?.entry,
+                  archive?.offset, archive?.length, id])
+    }
+
+    /// Records where a processed submission's archive copy now is (archived again because
+    /// the copy it had was lost).
+    public func recordArchive(_ location: ArchiveLocation, of id: Int64) throws {
+        try db.execute("""
+            UPDATE submissions SET archive_bundle = ?, archive_entry = ?, archive_offset = ?, archive_length = ? WHERE id = ?
+            """, [location.bundle, location.entry, location.offset, location.length, id])
+    }
+
+    /// Where the entries the store knows of end in the bundle `bundle` (0 for none).
+    public func archiveEnd(of bundle: String) throws -> Int64 {
+        try db.value("SELECT max(archive_offset + archive_length) FROM submissions WHERE archive_bundle = ?", [bundle]) ?? 0
+    }
+
+    /// The archive copies of `submitter`'s files named `fileName`, oldest first, with the
+    /// day each was processed.
+    public func archiveCopies(of submitter: Submitter, named fileName: String) throws -> [(asOf: String, location: ArchiveLocation)] {
+        try db.rows("""
+            SELECT as_of, archive_bundle, archive_entry, archive_offset, archive_length FROM submissions
+            WHERE submitter_kind = ? AND submitter_id = ? AND file_name = ? AND archive_bundle IS NOT NULL
+            ORDER BY id
+            """, [submitter.kind.rawValue, submitter.id, fileName]).map { row in
+            (row[0], ArchiveLocation(bundle: row[1], entry: row[2], offset: row[3], length: row[4]))
+        }
     }
 
     /// Records one row's verdict (codes and messages only).
@@ -199,6 +251,11 @@ extension StoreTransaction {
     }
 
     // MARK: Runs
+
+    /// Runs started and never finished (a kill or a power cut stopped them), other than `id`.
+    public func unfinishedRuns(otherThan id: String) throws -> [(id: String, asOf: String)] {
+        try db.rows("SELECT id, as_of FROM runs WHERE status = 'running' AND id <> ? ORDER BY id", [id]).map { ($0[0], $0[1]) }
+    }
 
     public func startRun(id: String, asOf: Day, startedAt: String) throws {
         try db.execute("INSERT INTO runs (id, as_of, started_at, status) VALUES (?, ?, ?, 'running')", [id, asOf.iso, startedAt])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// A run killed (SIGKILL) in the middle of a file leaves the store as it was before that
 /// file; the next run picks the file up again and ends exactly where an uninterrupted
@@ -10,7 +11,7 @@ struct CrashTests {
         let root = try! Executable.sampleRoot()
         let result = try! Executable.run(["run", "--root", root, "--as-of", "2026-11-20"])
         precondition(result.status == 0, result.stderr)
-        return (Executable.files(under: root + "/outbox"), Executable.files(under: root + "/archive"), try! Executable.storeDump(root))
+        return (Executable.files(under: root + "/outbox"), Folder.archived(under: root + "/archive"), try! Executable.storeDump(root))
     }()
 
     // Kill points, in rows validated: in a school's, a trust's and an appropriate body's
@@ -49,7 +50,7 @@ struct CrashTests {
         let rerun = try Executable.run(["run", "--root", root, "--as-of", "2026-11-20"])
         #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(Executable.files(under: root + "/outbox") == Self.uninterrupted.outbox)
-        #expect(Executable.files(under: root + "/archive") == Self.uninterrupted.archive)
+        #expect(Folder.archived(under: root + "/archive") == Self.uninterrupted.archive)
         #expect(try Executable.storeDump(root) == Self.uninterrupted.store)
         #expect(Executable.files(under: root + "/inbox").isEmpty)
         #expect(Executable.files(under: root + "/tmp").isEmpty, "the rerun cleared what the killed run left")

@@ -30,7 +30,7 @@ struct FaultTests {
             try Executable.copyStore(from: root, to: copy)
             let result = try Executable.run(["run", "--root", copy] + FaultTests.asOf)
             precondition(result.status == 0, result.stderr)
-            reference = (Executable.files(under: copy + "/outbox"), Executable.files(under: copy + "/archive"),
+            reference = (Executable.files(under: copy + "/outbox"), Folder.archived(under: copy + "/archive"),
                          try Executable.storeDump(copy))
             inbox = Executable.files(under: root + "/inbox")
         }
@@ -84,7 +84,7 @@ struct FaultTests {
         func expectSameAsUninterrupted(exactStore: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) throws {
             #expect(Executable.files(under: root + "/inbox").isEmpty, sourceLocation: sourceLocation)
             #expect(Executable.files(under: root + "/outbox") == reference.outbox, sourceLocation: sourceLocation)
-            #expect(Executable.files(under: root + "/archive") == reference.archive, sourceLocation: sourceLocation)
+            #expect(Folder.archived(under: root + "/archive") == reference.archive, sourceLocation: sourceLocation)
             let dump = try Executable.storeDump(root)
             if exactStore {
                 #expect(dump == reference.store, sourceLocation: sourceLocation)
@@ -129,6 +129,24 @@ struct FaultTests {
         #expect(result.status == 77, "\(result.stderr)")
         #expect(result.stderr.contains("EACCES"))
         try world.expectUntouched(["appropriate-bodies/AB002"], result)
+        let rerun = try world.run(prefix: Fault.unprivileged)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        try world.expectSameAsUninterrupted(exactStore: false)
+    }
+
+    @Test("an archive folder the batch user cannot write: exit 77, the run stops, every file not done waits untouched")
+    func lockedArchive() throws {
+        let world = try World()
+        try FileManager.default.createDirectory(atPath: world.root + "/archive/2026-11-20", withIntermediateDirectories: true)
+        try Fault.handOver(world.root)
+        Fault.chmod(world.root + "/archive/2026-11-20", 0o555)
+        let result = try world.run(prefix: Fault.unprivileged)
+        Fault.chmod(world.root + "/archive/2026-11-20", 0o755)
+        #expect(result.status == 77, "\(result.stderr)")
+        #expect(result.stderr.contains(world.root + "/archive/2026-11-20/") && result.stderr.contains("EACCES"))
+        #expect(!Executable.files(under: world.root + "/inbox").isEmpty)
+        try world.expectWaitingUntouched()
+        #expect(Folder.archived(under: world.root + "/archive").isEmpty)
         let rerun = try world.run(prefix: Fault.unprivileged)
         #expect(rerun.status == 0, "\(rerun.stderr)")
         try world.expectSameAsUninterrupted(exactStore: false)
@@ -202,7 +220,7 @@ struct FaultTests {
         let rerun = try Executable.run(["run", "--root", root] + Self.asOf)
         #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(Executable.files(under: root + "/outbox") == world.reference.outbox)
-        #expect(Executable.files(under: root + "/archive") == world.reference.archive)
+        #expect(Folder.archived(under: root + "/archive") == world.reference.archive)
         #expect(try Executable.storeDump(root) == world.reference.store)
     }
 

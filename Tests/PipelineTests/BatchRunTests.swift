@@ -84,7 +84,7 @@ struct BatchRunTests {
         #expect(claimedDuringRun.last == 16, "the 16 committed inputs wait in tmp/inputs until the end: \(claimedDuringRun)")
         #expect(try world.files(under: world.root.temporary).isEmpty)
         #expect(try world.files(under: world.root.inbox).isEmpty)
-        #expect(try world.files(under: world.root.archive).count == 16)
+        #expect(world.archived().count == 16)
         #expect(Set(try world.files(under: world.root.quarantine).keys) == [
             "appropriate-bodies/AB003/01-notes.csv", "appropriate-bodies/AB003/02-broken.csv",
             "appropriate-bodies/AB999/claims.csv", "appropriate-bodies/AB999/claims.csv.reason.txt",
@@ -112,7 +112,7 @@ struct BatchRunTests {
         _ = try a.run(runID: "a")
         _ = try b.run(runID: "b")
         #expect(try a.files(under: a.root.outbox) == b.files(under: b.root.outbox))
-        #expect(try a.files(under: a.root.archive) == b.files(under: b.root.archive))
+        #expect(a.archived() == b.archived())
         #expect(try a.storeDump() == b.storeDump())
     }
 
@@ -122,7 +122,7 @@ struct BatchRunTests {
         let extract = try TRSExtractReader.read(path: world.root.trs + "/trs.csv")
         _ = try world.run()
         var outputs = try world.files(under: world.root.outbox).values.map { $0 }
-        outputs += try world.files(under: world.root.archive).values
+        outputs += world.archived().values
         outputs += try world.files(under: world.root.reports).values
         for name in ["ect.sqlite", "ect.sqlite-wal"] {
             if let bytes = FileManager.default.contents(atPath: world.root.path + "/" + name) { outputs.append(bytes) }

@@ -63,24 +63,19 @@ struct LookaheadTests {
         }
     }
 
-    @Test("outputs made ahead: the result's folder and file always, the archive's only for a file to archive, empty files in tmp/")
+    @Test("outputs made ahead: the result's folder and an empty file in tmp/, one folder of several by file number")
     func preparedOutputs() throws {
         let folder = Scratch.path("ect-prepared")
         let root = DataRoot(path: folder, store: try TestStore.location(for: folder))
         let file = InboxFile(submitter: Submitter(kind: .schools, id: "100001"), name: "a.csv", path: root.inbox + "/a.csv", arrival: 0)
-        let asOf = Day(iso: "2026-11-20")!
-        let refused = FileProcessor.prepareOutputs(for: file, number: 7, root: root, asOf: asOf, archived: false)
-        let result = try #require(refused.result)
-        #expect(refused.archive == nil)
-        #expect(result.hasPrefix(root.temporary + "/ahead-7/"))
-        #expect((try? FileManager.default.attributesOfItem(atPath: result)[.size] as? Int) == 0)
+        let seventh = try #require(FileProcessor.prepareOutputs(for: file, number: 7, root: root).result)
+        #expect(seventh.hasPrefix(root.temporary + "/ahead-7/"))
+        #expect((try? FileManager.default.attributesOfItem(atPath: seventh)[.size] as? Int) == 0)
         #expect(FileManager.default.fileExists(atPath: root.outbox + "/schools/100001"))
-        #expect(!FileManager.default.fileExists(atPath: root.archive + "/2026-11-20/schools/100001"))
-        let archived = FileProcessor.prepareOutputs(for: file, number: 8, root: root, asOf: asOf, archived: true)
-        let archive = try #require(archived.archive)
-        #expect(archived.result != refused.result && archive != result)
-        #expect((try? FileManager.default.attributesOfItem(atPath: archive)[.size] as? Int) == 0)
-        #expect(FileManager.default.fileExists(atPath: root.archive + "/2026-11-20/schools/100001"))
+        let eighth = try #require(FileProcessor.prepareOutputs(for: file, number: 8, root: root).result)
+        #expect(eighth != seventh && eighth.hasPrefix(root.temporary + "/ahead-8/"))
+        // The archive is the run's bundle, made when its first entry is written.
+        #expect(!FileManager.default.fileExists(atPath: root.archive))
     }
 }
 

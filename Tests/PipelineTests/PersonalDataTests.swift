@@ -13,7 +13,7 @@ struct PersonalDataTests {
     /// Every place a run leaves text: results aside (they go back to the sender).
     func kept(_ world: SampleWorld, _ summary: BatchRun.Summary) throws -> [String: String] {
         var texts: [String: String] = [:]
-        for (path, data) in try world.files(under: world.root.archive) { texts["archive/" + path] = String(decoding: data, as: UTF8.self) }
+        for (path, data) in world.archived() { texts["archive/" + path] = String(decoding: data, as: UTF8.self) }
         let store = try Store(location: world.root.store)
         let stored = try store.read { tx in
             try tx.rows("SELECT refusal_message FROM submissions WHERE refusal_message IS NOT NULL")

@@ -57,6 +57,9 @@ struct SampleWorld {
     /// Every file under `folder`, relative path to bytes.
     func files(under folder: String) throws -> [String: Data] { Folder.files(under: folder) }
 
+    /// The archive's copies, by `<day>/<kind>/<id>/<name>` (see `Folder.archived`).
+    func archived() -> [String: Data] { Folder.archived(under: root.archive) }
+
     /// The store's contents, without the columns that say when things ran.
     func storeDump() throws -> [[String]] {
         let store = try Store(location: root.store)

@@ -27,6 +27,8 @@ struct TRSUnavailableTests {
         let (store, reference) = try BatchRun.openStore(root: world.root)
         let processor = FileProcessor(root: world.root, store: store, trs: Unreachable(), reference: reference,
                                       asOf: SampleWorld.asOf, runID: nil, logger: logger)
+        let archive = RunArchive(root: world.root, asOf: SampleWorld.asOf, runID: "test")
+        processor.archive = archive
         let file = try #require(Inbox(root: world.root).scan().files.first { $0.name == "01-claims.csv" && $0.submitter.id == "AB001" })
         let before = try store.read { try $0.count("SELECT count(*) FROM submissions") }
         #expect {
@@ -38,5 +40,9 @@ struct TRSUnavailableTests {
         #expect(try store.read { try $0.count("SELECT count(*) FROM submissions") } == before)
         #expect(try store.read { try $0.count("SELECT count(*) FROM row_verdicts") } == 0)
         #expect(Folder.files(under: world.root.outbox).isEmpty, "no result blames the submitter")
+        // The archive copy written before the failure is taken back; the bundle holds nothing.
+        #expect((try? FileManager.default.attributesOfItem(atPath: archive.path)[.size] as? Int) == 0)
+        try archive.close()
+        #expect(!FileManager.default.fileExists(atPath: archive.path))
     }
 }

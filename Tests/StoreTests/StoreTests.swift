@@ -124,10 +124,14 @@ struct StoreTests {
             let id = try submission(tx)
             try tx.recordVerdict(submissionID: id, row: 3, trn: trn, verdict: .rejected(Problem(.trnFormat, "bad"), Problem(.dobAge, "old")), extensionID: nil)
             try tx.recordVerdict(submissionID: id, row: 2, trn: trn, verdict: Verdict(), extensionID: 9)
-            try tx.finishSubmission(id, accepted: 1, rejected: 1, durationMilliseconds: 1)
+            try tx.finishSubmission(id, accepted: 1, rejected: 1, durationMilliseconds: 1,
+                                    archive: ArchiveLocation(bundle: "2026-11-20/r1.tar", entry: "a/b/c.csv", offset: 1024, length: 1536))
         }
         let found = try store.read { try $0.submission(from: submitter, sha256: String(repeating: "a", count: 64)) }
         #expect(found?.rowsAccepted == 1 && found?.rowsRejected == 1)
+        #expect(found?.archive == ArchiveLocation(bundle: "2026-11-20/r1.tar", entry: "a/b/c.csv", offset: 1024, length: 1536))
+        #expect(try store.read { try $0.archiveEnd(of: "2026-11-20/r1.tar") } == 2560)
+        #expect(try store.read { try $0.archiveEnd(of: "2026-11-20/r2.tar") } == 0)
         #expect(try store.read { try $0.submission(from: Submitter(kind: .appropriateBodies, id: "AB002"), sha256: String(repeating: "a", count: 64)) } == nil)
         var verdicts: [StoredVerdict] = []
         try store.read { tx in try tx.forEachVerdict(of: found!.id) { verdicts.append($0) } }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Reports
 
 /// Where tests put their files: one folder for the test process, removed when it exits,
 /// so that running the suite leaves nothing behind in the system's temporary folder.
@@ -42,6 +43,34 @@ public enum Command {
 
 /// What a folder holds.
 public enum Folder {
+    /// What an archive folder holds: each entry of each tar bundle under it as
+    /// `<day>/<entry>` (the bundle's folder and the entry's name), each other file as its
+    /// relative path. An entry found a second time (archived twice) is
+    /// `<day>/<entry> (again)`, and a bundle that does not end right after its entries with
+    /// tar's two zero blocks adds `<bundle> (tail)` with what follows them, so that a
+    /// comparison with a run that archived each file once, and closed its bundle, fails.
+    public static func archived(under folder: String) -> [String: Data] {
+        var copies: [String: Data] = [:]
+        for (relative, data) in files(under: folder) {
+            guard relative.hasSuffix(".tar") else {
+                copies[relative] = data
+                continue
+            }
+            let day = relative.split(separator: "/").dropLast().joined(separator: "/")
+            let path = folder + "/" + relative
+            let members = (try? TarReader.members(path: path)) ?? []
+            for member in members {
+                var key = day + "/" + member.name
+                while copies[key] != nil { key += " (again)" }
+                copies[key] = Data((try? TarReader.data(path: path, of: member)) ?? [])
+            }
+            let end = Int(members.last.map { $0.offset + $0.length } ?? 0)
+            let tail = data.dropFirst(end)
+            if tail.count != 1024 || tail.contains(where: { $0 != 0 }) { copies[relative + " (tail)"] = Data(tail) }
+        }
+        return copies
+    }
+
     /// Every file under `folder`, hidden ones included: relative path to bytes.
     public static func files(under folder: String) -> [String: Data] {
         var files: [String: Data] = [:]
