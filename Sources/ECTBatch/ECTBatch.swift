@@ -26,7 +26,8 @@ struct ECTBatch: ParsableCommand {
             73, 74 and 77 the files concerned are still in the inbox, untouched, and stderr \
             names the cause (for a file: the path and errno).
             """,
-        subcommands: [Run.self, Validate.self, Report.self, LoadReference.self, Deliver.self, ExportOutcomes.self])
+        subcommands: [Run.self, Validate.self, Report.self, LoadReference.self, Deliver.self, ExportOutcomes.self,
+                      Archived.self])
 
     static func main() {
         // A file size limit (RLIMIT_FSIZE) must fail the write (EFBIG, reported as ours),

@@ -20,7 +20,7 @@ import Store
 /// a committed file's, and each committed file's copy is in one place, which the store
 /// names: retrieving a submitter's file is a look-up (`ect-batch archived`), or
 /// `tar -xf` of the day's bundles.
-final class RunArchive {
+public final class RunArchive {
     let root: DataRoot
     /// The bundle's path under `<root>/archive/`: `<as-of>/<run-id>.tar`.
     let bundleName: String
@@ -75,6 +75,31 @@ final class RunArchive {
         let path = root.archive + "/" + location.bundle
         guard let member = try? TarReader.member(path: path, at: location.offset) else { return false }
         return member.name == location.entry && member.length == location.length
+    }
+
+    /// The archive copies of `submitter`'s files named `name`, oldest first, each with the
+    /// day it was processed.
+    public static func copies(of submitter: Submitter, named name: String, store: Store) throws(RunError)
+        -> [(asOf: String, location: ArchiveLocation)] {
+        do {
+            return try store.read { try $0.archiveCopies(of: submitter, named: name) }
+        } catch {
+            throw .store(String(describing: error))
+        }
+    }
+
+    /// The bytes of the archive copy at `location`: a missing bundle (removed when its
+    /// day aged out) or an entry not where the store says is `ENOENT` on the bundle.
+    public static func read(_ location: ArchiveLocation, root: DataRoot) throws(RunError) -> [UInt8] {
+        let path = root.archive + "/" + location.bundle
+        do throws(SystemError) {
+            guard let member = try TarReader.member(path: path, at: location.offset), member.name == location.entry else {
+                throw SystemError(.read, path + " (entry " + location.entry + ")", errno: ENOENT)
+            }
+            return try TarReader.data(path: path, of: member)
+        } catch {
+            throw .system(error)
+        }
     }
 
     /// Ends the bundles of runs a kill or a power cut stopped (the store never recorded

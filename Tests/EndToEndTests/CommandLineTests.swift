@@ -16,6 +16,30 @@ struct CommandLineTests {
         #expect(run.status == 0 && run.stdout.contains("--as-of") && run.stdout.contains(".part"))
     }
 
+    @Test("`archived` finds a submitter's processed file by name and prints it as archived; --list, --to; an unknown name exits 66")
+    func archived() throws {
+        let root = try Executable.sampleRoot()
+        #expect(try Executable.run(["run", "--root", root, "--as-of", "2026-11-20"]).status == 0)
+        let archive = Folder.archived(under: root + "/archive")
+        for (name, submitter, entry) in [("01-claims.csv", "appropriate-bodies:AB001", "appropriate-bodies/AB001/01-claims.csv"),
+                                         ("04-extensions.xml", "appropriate-bodies:AB002", "appropriate-bodies/AB002/04-extensions.xml.csv")] {
+            let printed = try Executable.run(["archived", name, "--as", submitter, "--root", root])
+            #expect(printed.status == 0, "\(printed.stderr)")
+            let expected = try #require(archive["2026-11-20/" + entry])
+            #expect(Data(printed.stdout.utf8) == expected, "\(name)")
+            #expect(!printed.stdout.contains("1978-08-17"), "no date of birth in the archive")
+            let listed = try Executable.run(["archived", name, "--as", submitter, "--root", root, "--list"])
+            #expect(listed.stdout.hasPrefix("2026-11-20\t\(root)/archive/2026-11-20/") && listed.stdout.hasSuffix("\t\(entry)\n"))
+        }
+        let copy = Scratch.path("ect-archived") + ".csv"
+        #expect(try Executable.run(["archived", "01-claims.csv", "--as", "appropriate-bodies:AB001", "--root", root, "--to", copy]).status == 0)
+        #expect(FileManager.default.contents(atPath: copy) == archive["2026-11-20/appropriate-bodies/AB001/01-claims.csv"])
+        let missing = try Executable.run(["archived", "nope.csv", "--as", "appropriate-bodies:AB001", "--root", root])
+        #expect(missing.status == 66 && missing.stderr.contains("no file nope.csv"), "\(missing.stderr)")
+        let otherDay = try Executable.run(["archived", "01-claims.csv", "--as", "appropriate-bodies:AB001", "--root", root, "--as-of", "2026-11-21"])
+        #expect(otherDay.status == 66)
+    }
+
     @Test("a usage error exits 64", arguments: [["run", "--as-of", "2026-02-30"], ["run", "--bogus"], ["load-reference"], ["run", "-v", "-q"],
                                                 ["report", "--store", "/tmp/elsewhere.sqlite"]])
     func usage(_ arguments: [String]) throws {
