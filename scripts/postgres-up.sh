@@ -25,6 +25,12 @@ rm -rf "$data"
 mkdir -p "$data"
 chown postgres:postgres "$data" 2>/dev/null || true
 as_postgres "$bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+# The server must not keep the caller's descriptors (a test's pipe or socket would never
+# see its end): only stdin, stdout and stderr go on.
+for fd in /proc/$$/fd/*; do
+  n=${fd##*/}
+  if [ "$n" -gt 2 ] 2>/dev/null; then eval "exec $n>&-" 2>/dev/null || true; fi
+done
 # Loopback only; a throw-away cluster does not need to survive a power cut.
 as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w \
   -o "-c listen_addresses=127.0.0.1 -p $port -k $data -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \

@@ -55,6 +55,7 @@ struct Run: ParsableCommand {
                                           killAfterArchives: ProcessInfo.processInfo.environment["ECT_BATCH_KILL_AFTER_ARCHIVES"].flatMap { Int($0) },
                                           suppressBelow: suppressBelow)
         options.trsAPI = client
+        options.pauseAfterRows = ProcessInfo.processInfo.environment["ECT_BATCH_PAUSE_AFTER_ROWS"].flatMap { Int($0) }
         var job = BatchRun(options: options, logger: logger)
         if isatty(2) == 1 {
             job.progress = { done, total in

@@ -26,6 +26,10 @@ public struct BatchRun {
         /// Testing only: the process kills itself (SIGKILL) after validating this many
         /// rows in all, in the middle of a file's transaction, to prove crash safety.
         public var killAfterRows: Int?
+        /// Testing only: the process stops itself (SIGSTOP) after validating this many rows,
+        /// in the middle of a file's transaction, until a test that has stopped the store's
+        /// server under it sends SIGCONT.
+        public var pauseAfterRows: Int?
         /// Testing only: the process kills itself after this many archive copies are in
         /// place, before that file's result is: the moment between the two renames.
         public var killAfterArchives: Int?
@@ -202,6 +206,7 @@ public struct BatchRun {
         let processor = FileProcessor(root: root, store: store, trs: trs, reference: reference, asOf: options.asOf,
                                       runID: options.runID, logger: logger)
         processor.killAfterRows = options.killAfterRows
+        processor.pauseAfterRows = options.pauseAfterRows
         processor.killAfterArchives = options.killAfterArchives
         let archive = RunArchive(root: root, asOf: options.asOf, runID: options.runID)
         processor.archive = archive

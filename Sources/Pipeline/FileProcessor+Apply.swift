@@ -57,6 +57,7 @@ extension FileProcessor {
                     try copy.write(row, nil)
                     rowsValidated += 1
                     if rowsValidated == killAfterRows { kill(getpid(), SIGKILL) }
+                    if rowsValidated == pauseAfterRows { kill(getpid(), SIGSTOP) }
                 } ending: { counts in
                     // Every byte is written before the commit: a full disk fails the file,
                     // not its result after the fact.

@@ -34,6 +34,8 @@ final class FileProcessor {
     var usedResultPaths: Set<String> = []
     /// See `BatchRun.Options.killAfterRows`.
     var killAfterRows: Int?
+    /// See `BatchRun.Options.pauseAfterRows`.
+    var pauseAfterRows: Int?
     var rowsValidated = 0
     /// See `BatchRun.Options.killAfterArchives`.
     var killAfterArchives: Int?

@@ -62,4 +62,31 @@ enum Fault {
     static func unmount(_ folder: String) {
         _ = try? shell("umount", "-l", folder)
     }
+
+    /// A PostgreSQL cluster of a test's own (`scripts/postgres-up.sh` on another port, in
+    /// `data`), to stop and start under a run while the suite's server keeps serving the
+    /// other tests; its `postgres` database's URL.
+    static func privatePostgres(port: Int, data: String) throws -> String {
+        try shell(Executable.packageRoot + "/scripts/postgres-up.sh", String(port), data)
+            .split(separator: "\n").last.map(String.init) ?? ""
+    }
+
+    /// `pg_ctl stop -m fast` (sessions ended, as a server shutting down does) or `start`
+    /// of the cluster in `data`, as its owner.
+    static func postgres(_ action: String, data: String, port: Int) throws {
+        let bin = try shell("sh", "-c", "ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        var arguments = ["runuser", "-u", "postgres", "--", bin + "/pg_ctl", "-D", data, "-w", "-l", data + "/server.log"]
+        if action == "stop" { arguments += ["-m", "fast"] }
+        if action == "start" {
+            arguments += ["-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(data) -c fsync=off"]
+        }
+        // Through bash, closing every descriptor but the standard three first: a server
+        // that kept this process's (Foundation's pipe to its child) would hang the test.
+        let closing = "for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ \"$n\" -gt 2 ]; then eval \"exec $n>&-\" 2>/dev/null; fi; done; exec \"$@\""
+        let (status, output) = try Command.run("/bin/bash", ["-c", closing, "bash"] + arguments + [action])
+        guard status == 0 else {
+            throw NSError(domain: "Fault", code: Int(status), userInfo: [NSLocalizedDescriptionKey: "pg_ctl \(action): \(output)"])
+        }
+    }
 }

@@ -249,6 +249,75 @@ struct FaultTests {
         #expect(Executable.files(under: world.root + "/tmp/inputs").isEmpty)
     }
 
+    @Test("PostgreSQL: the server stopped in the middle of a file: exit 74, the file waits untouched, the rerun ends as an uninterrupted run",
+          .enabled(if: Executable.postgres != nil, "the suite runs on SQLite"))
+    func serverStoppedMidRun() throws {
+        let world = try World()
+        // A cluster of this test's own: the suite's server keeps serving the other tests.
+        let data = "/tmp/ect-pg-stopped-\(getpid())"
+        let port = 54_400 + Int(getpid() % 400)
+        let server = try Fault.privatePostgres(port: port, data: data)
+        defer { _ = try? Fault.shell(Executable.packageRoot + "/scripts/postgres-down.sh", data); try? FileManager.default.removeItem(atPath: data) }
+        let store = try TestStore.makeDatabase("stopped", on: server)
+        let reference = Executable.packageRoot + "/samples/reference"
+        let loaded = try Executable.run(["load-reference", "--root", world.root, "--schools", reference + "/schools.csv",
+                                         "--trusts", reference + "/trusts.csv", "--appropriate-bodies", reference + "/appropriate-bodies.csv",
+                                         "--lead-providers", reference + "/lead-providers.csv",
+                                         "--local-authorities", reference + "/local-authorities.csv"],
+                                        environment: ["ECT_BATCH_STORE": store])
+        #expect(loaded.status == 0, "\(loaded.stderr)")
+
+        // The run stops itself after 40 rows, in the middle of a file; the server
+        // is stopped under it (its session ended, as at a shutdown); then it goes on.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Executable.path)
+        process.arguments = ["run", "--root", world.root] + Self.asOf
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["ECT_BATCH_STORE": store, "ECT_BATCH_PAUSE_AFTER_ROWS": "40"]) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        func state() -> Character? {
+            guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            return stat[stat.index(close, offsetBy: 2)]
+        }
+        var waited = 0
+        while state() != "T" && process.isRunning && waited < 6_000 {
+            usleep(10_000)
+            waited += 1
+        }
+        #expect(state() == "T", "the run never reached row 40")
+        try Fault.postgres("stop", data: data, port: port)
+        kill(process.processIdentifier, SIGCONT)
+        let (stdout, stderr) = readBoth(out, err)
+        process.waitUntilExit()
+        let errors = String(decoding: stderr, as: UTF8.self)
+        #expect(process.terminationStatus == 74, "\(String(decoding: stdout, as: UTF8.self)) \(errors)")
+        #expect(errors.contains("store"), "\(errors)")
+        #expect(!errors.contains("AB001/01-claims.csv: refused"), "the file in hand is not blamed")
+
+        try Fault.postgres("start", data: data, port: port)
+        let dump = try Store(location: store).read { try $0.canonicalDump() }
+        let waiting = Executable.files(under: world.root + "/inbox")
+        #expect(waiting["appropriate-bodies/AB001/01-claims.csv"] != nil, "the file in hand went back")
+        for (path, bytes) in waiting {
+            #expect(world.inbox[path] == bytes, "\(path) changed")
+            let key = path.replacingOccurrences(of: "/", with: "|") + "|"
+            #expect(!dump.contains { $0.hasPrefix(key) }, "the store records \(path)")
+        }
+        #expect(Executable.files(under: world.root + "/outbox/appropriate-bodies/AB001").isEmpty)
+
+        let rerun = try Executable.run(["run", "--root", world.root] + Self.asOf, environment: ["ECT_BATCH_STORE": store])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(Executable.files(under: world.root + "/inbox").isEmpty)
+        #expect(Executable.files(under: world.root + "/outbox") == world.reference.outbox)
+        #expect(Folder.archived(under: world.root + "/archive") == world.reference.archive)
+        #expect(try Store(location: store).read { try $0.canonicalDump() }.joined(separator: "\n") == world.reference.store)
+    }
+
     @Test("the store held by another process: exit 74, nothing moved",
           .enabled(if: Executable.postgres == nil, "PostgreSQL's writers do not wait on each other's tables; see advisoryLock"))
     func storeLocked() throws {
