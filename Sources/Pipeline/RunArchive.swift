@@ -10,7 +10,7 @@ import Store
 
 /// The run's archive: every input it processes, date of birth and NINO blanked, as an
 /// entry `<kind>/<id>/<name>` of one tar file, `<root>/archive/<as-of>/<run-id>.tar`,
-/// made when the first entry is written. One file a run rather than one a input: on a
+/// made when the first entry is written. One file a run rather than one an input: on a
 /// night of ~18,000 small files, creating files and folders was most of the archive's cost.
 ///
 /// An entry is written before its file's transaction commits and the store records where
