@@ -17,7 +17,8 @@ extension FileProcessor {
     /// copy is an entry of the run's bundle, whole before the commit, and taken back when
     /// the transaction does not commit: a result in the outbox means the archive copy is
     /// there too.
-    func apply(_ file: InboxFile, _ scan: Scan, sha256: String, resultPath: String) throws(RunError) -> FileReport {
+    /// (`refusedBefore`: whether the store holds a refusal of these bytes, to forget.)
+    func apply(_ file: InboxFile, _ scan: Scan, sha256: String, resultPath: String, refusedBefore: Bool) throws(RunError) -> FileReport {
         guard let archive else { preconditionFailure("a dry run applies nothing") }
         var report = FileReport(file: file, outcome: .processed)
         report.kind = scan.kind
@@ -46,7 +47,8 @@ extension FileProcessor {
         do {
             try store.write { tx in
                 let verbose = logger.logLevel <= .debug
-                counts = try validateRows(file, scan, sha256: sha256, resultName: resultName, in: tx) { row, outcome in
+                counts = try validateRows(file, scan, sha256: sha256, resultName: resultName, refusedBefore: refusedBefore,
+                                          in: tx) { row, outcome in
                     let writing = Inbox.nowNanoseconds()
                     defer { timings.add(.write, since: writing) }
                     if verbose {
@@ -123,12 +125,13 @@ extension FileProcessor {
     /// teachers and the e-mails it names is read in a few queries, its rows are validated
     /// against that state in memory (later rows see earlier rows' registrations), and the
     /// rows it adds are written in multi-row statements — still one transaction per file.
-    func validateRows(_ file: InboxFile, _ scan: Scan, sha256: String, resultName: String?, in shared: StoreTransaction,
+    func validateRows(_ file: InboxFile, _ scan: Scan, sha256: String, resultName: String?, refusedBefore: Bool = true,
+                      in shared: StoreTransaction,
                       each: (SourceRow, RowOutcome) throws -> Void,
                       ending: (ResultCounts) throws -> ArchiveLocation? = { _ in nil }) throws -> ResultCounts {
         let started = Inbox.nowNanoseconds()
         let tx = shared.batched()
-        try tx.forgetRefusal(from: file.submitter, sha256: sha256)
+        if refusedBefore { try tx.forgetRefusal(from: file.submitter, sha256: sha256) }
         let submissionID = try tx.insertSubmission(.init(
             submitter: file.submitter, fileName: file.name, sha256: sha256, kind: scan.kind, format: scan.format,
             runID: runID, asOf: asOf, processedAt: Timestamp.now(), resultName: resultName))

@@ -101,7 +101,7 @@ final class FileProcessor {
         }
         switch scan {
         case .success(let scan):
-            return try apply(file, scan, sha256: sha256!, resultPath: resultPath)
+            return try apply(file, scan, sha256: sha256!, resultPath: resultPath, refusedBefore: existing?.status == .refused)
         case .failure(let refusal):
             return try refuse(file, refusal, sha256: sha256, existing: existing, resultPath: resultPath)
         }

@@ -12,6 +12,8 @@ final class HotStatements {
     enum Name: Int, CaseIterable {
         case teacherKnown, insertTeacher, insertPeriod, insertOutbox, insertEvent, insertVerdict, insertRegistration
         case emailInUse
+        /// An extension with the ID given (a working set numbers a file's new extensions).
+        case insertExtension
 
         var sql: String {
             switch self {
@@ -40,6 +42,9 @@ final class HotStatements {
                 INSERT INTO school_registrations (trn, role, school_urn, start_date, email, working_pattern, appropriate_body_id,
                   training_programme, lead_provider_id, created_by_submission_id, created_by_row)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+            case .insertExtension: """
+                INSERT INTO extensions (id, trn, terms_tenths, created_by_submission_id, created_by_row) VALUES (?, ?, ?, ?, ?)
                 """
             case .emailInUse: """
                 SELECT 1 FROM school_registrations

@@ -28,12 +28,30 @@ final class Batch {
     }
 
     /// Rows to insert, by per-row statement, in the order foreign keys need.
-    static let order: [HotStatements.Name] = [.insertTeacher, .insertPeriod, .insertRegistration, .insertOutbox,
-                                             .insertEvent, .insertVerdict]
+    static let order: [HotStatements.Name] = [.insertTeacher, .insertPeriod, .insertExtension, .insertRegistration,
+                                             .insertOutbox, .insertEvent, .insertVerdict]
     private var pending: [HotStatements.Name: [[SQLValue]]] = [:]
     private(set) var pendingTRNs: Set<String> = []
+    /// Induction periods to close, each as `closing` lists its values.
+    private(set) var closes: [[SQLValue]] = []
 
-    var isEmpty: Bool { pending.values.allSatisfy(\.isEmpty) }
+    var isEmpty: Bool { closes.isEmpty && pending.values.allSatisfy(\.isEmpty) }
+
+    /// The ID the file's next new extension takes: the next after the highest when the
+    /// first is added, then counted here (one writer at a time, under the runs' lock).
+    var nextExtensionID: Int64?
+
+    /// Buffers the close of an induction period: its id, end, terms (tenths), outcome,
+    /// fail confirmation day, closing submission and row, and teacher.
+    func close(_ values: [SQLValue], trn: String) {
+        closes.append(values)
+        pendingTRNs.insert(trn)
+    }
+
+    func takeCloses() -> [[SQLValue]] {
+        defer { closes = [] }
+        return closes
+    }
 
     /// Teachers this file has added: with `known`, what a teacher insert may skip.
     private var added: Set<String> = []
@@ -158,12 +176,33 @@ extension StoreTransaction {
         batch.load(known: known, histories: histories, trns: keys, emails: addresses, holders: holders)
     }
 
-    /// Writes the buffered rows (see `SQLDatabase.insertMany`).
+    /// Writes the buffered rows (see `SQLDatabase.insertMany`), then the buffered closes of
+    /// induction periods, many a statement.
     public func flush() throws {
         guard let batch, !batch.isEmpty else { return }
         let mayConflict = batch.teachersMayExist
+        let closes = batch.takeCloses()
         for (name, rows) in batch.take() { try db.insertMany(name, rows, mayConflict: name == .insertTeacher && mayConflict) }
+        for start in stride(from: 0, to: closes.count, by: Self.closesPerStatement) {
+            let slice = closes[start..<min(start + Self.closesPerStatement, closes.count)]
+            // `VALUES` columns are column1, column2… in both databases.
+            let closed = try db.execute("""
+                UPDATE induction_periods
+                SET end_date = v.column2, terms_tenths = CAST(v.column3 AS INTEGER), outcome = v.column4,
+                    fail_confirmation_sent_on = v.column5, closed_by_submission_id = CAST(v.column6 AS BIGINT),
+                    closed_by_row = CAST(v.column7 AS INTEGER)
+                FROM (VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: slice.count).joined(separator: ", "))) AS v
+                WHERE induction_periods.id = CAST(v.column1 AS BIGINT) AND induction_periods.trn = v.column8
+                  AND induction_periods.end_date IS NULL
+                """, SQLArguments(values: slice.flatMap { $0 }))
+            guard closed == slice.count else {
+                throw StoreError.conflict("\(slice.count - closed) of \(slice.count) induction periods to close are not open")
+            }
+        }
     }
+
+    /// Periods closed a statement (eight values each).
+    static let closesPerStatement = 500
 
     /// Buffers a per-row insert, or runs it at once without a working set.
     func insert(_ name: HotStatements.Name, trn: String?, _ values: SQLValue...) throws {

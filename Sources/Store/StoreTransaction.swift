@@ -98,15 +98,21 @@ public struct StoreTransaction: InductionState {
 
         case .closeInduction(let close):
             let recorded: Outcome? = close.outcome == .release ? nil : close.outcome
-            try settle(close.trn.description)
-            let closed = try db.execute("""
-                UPDATE induction_periods
-                SET end_date = ?, terms_tenths = ?, outcome = ?, fail_confirmation_sent_on = ?,
-                    closed_by_submission_id = ?, closed_by_row = ?
-                WHERE id = ? AND trn = ? AND end_date IS NULL
-                """, [close.end.iso, close.terms.tenths, recorded?.rawValue, close.failConfirmationSentOn?.iso,
-                      origin.submissionID, origin.row, close.periodID, close.trn.description])
-            guard closed == 1 else { throw StoreError.conflict("induction period \(close.periodID) is not open") }
+            if let batch {
+                // Closed with the chunk's other writes (see `flush`).
+                batch.close([.integer(close.periodID), .text(close.end.iso), .int(close.terms.tenths), .text(recorded?.rawValue),
+                             .text(close.failConfirmationSentOn?.iso), .integer(origin.submissionID), .int(origin.row),
+                             .text(close.trn.description)], trn: close.trn.description)
+            } else {
+                let closed = try db.execute("""
+                    UPDATE induction_periods
+                    SET end_date = ?, terms_tenths = ?, outcome = ?, fail_confirmation_sent_on = ?,
+                        closed_by_submission_id = ?, closed_by_row = ?
+                    WHERE id = ? AND trn = ? AND end_date IS NULL
+                    """, [close.end.iso, close.terms.tenths, recorded?.rawValue, close.failConfirmationSentOn?.iso,
+                          origin.submissionID, origin.row, close.periodID, close.trn.description])
+                guard closed == 1 else { throw StoreError.conflict("induction period \(close.periodID) is not open") }
+            }
             let name: EventName
             switch close.outcome {
             case .release: name = .inductionClosed
@@ -151,10 +157,23 @@ public struct StoreTransaction: InductionState {
             // The next number after the highest, inside the transaction: an extension's ID is
             // shown to the submitter, and must not depend on a killed run before (a
             // PostgreSQL sequence is not rolled back; SQLite's rowid is this rule already).
-            let id = try db.insert("""
-                INSERT INTO extensions (id, trn, terms_tenths, created_by_submission_id, created_by_row)
-                VALUES ((SELECT coalesce(max(id), 0) + 1 FROM extensions), ?, ?, ?, ?)
-                """, [extend.trn.description, extend.terms.tenths, origin.submissionID, origin.row])
+            let id: Int64
+            if let batch {
+                // A working set numbers the file's new extensions itself, and writes them with the rest.
+                if let next = batch.nextExtensionID {
+                    id = next
+                } else {
+                    id = (try db.value("SELECT coalesce(max(id), 0) FROM extensions") ?? 0) + 1
+                }
+                batch.nextExtensionID = id + 1
+                try insert(.insertExtension, trn: extend.trn.description, .integer(id), .trn(extend.trn),
+                           .int(extend.terms.tenths), .integer(origin.submissionID), .int(origin.row))
+            } else {
+                id = try db.insert("""
+                    INSERT INTO extensions (id, trn, terms_tenths, created_by_submission_id, created_by_row)
+                    VALUES ((SELECT coalesce(max(id), 0) + 1 FROM extensions), ?, ?, ?, ?)
+                    """, [extend.trn.description, extend.terms.tenths, origin.submissionID, origin.row])
+            }
             try event(.extensionAdded, extend.trn, "extension=\(id) terms=\(extend.terms)", origin)
             return id
         }

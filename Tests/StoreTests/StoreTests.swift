@@ -191,6 +191,46 @@ struct StoreTests {
         #expect(try store.read { try $0.count("SELECT count(*) FROM events") } == 3)
     }
 
+    @Test("a working set numbers new extensions and closes periods as a statement a row does; a close of a period not open fails at its flush")
+    func workingSetWrites() throws {
+        func night(_ world: StoreTests, batched: Bool) throws -> (ids: [Int64?], rows: [[String]]) {
+            try world.store.write { try $0.apply(world.open(), from: .init(submissionID: world.submission($0), row: 2, asOf: world.day)) }
+            let ids = try world.store.write { tx -> [Int64?] in
+                let id = try world.submission(tx, sha: "b")
+                let work = batched ? tx.batched(force: true) : tx
+                try work.load(trns: [world.trn], emails: [])
+                var ids: [Int64?] = []
+                for (row, tenths) in [(2, 10), (3, 25)] {
+                    ids.append(try work.apply(.extend(ExtendInduction(trn: world.trn, terms: Terms(tenths: tenths), existingID: nil)),
+                                              from: .init(submissionID: id, row: row, asOf: world.day)))
+                }
+                try work.apply(world.close(1, .pass), from: .init(submissionID: id, row: 4, asOf: world.day))
+                try work.flush()
+                return ids
+            }
+            let rows = try world.store.read { tx in
+                try tx.rows("SELECT * FROM extensions ORDER BY id") + tx.rows("SELECT * FROM induction_periods ORDER BY id")
+                    + tx.rows("SELECT submission_id, row_number, name, detail FROM events ORDER BY id")
+            }
+            return (ids, rows.map { $0.map { "\($0)" } })
+        }
+        let perRow = try night(self, batched: false)
+        let batched = try night(StoreTests(), batched: true)
+        #expect(perRow.ids == [1, 2] && batched.ids == perRow.ids)
+        #expect(batched.rows == perRow.rows)
+        #expect(batched.rows.contains { $0.contains("2026-07-20") && $0.contains("pass") }, "the period was closed")
+        let world = try StoreTests()
+        try world.store.write { try $0.apply(world.open(), from: .init(submissionID: world.submission($0), row: 2, asOf: world.day)) }
+        #expect(throws: StoreError.self) {
+            try world.store.write { tx in
+                let work = tx.batched(force: true)
+                try work.load(trns: [world.trn], emails: [])
+                try work.apply(world.close(2, .pass), from: .init(submissionID: world.submission(tx, sha: "c"), row: 2, asOf: world.day))
+                try work.flush()
+            }
+        }
+    }
+
     @Test("the schema refuses two open ECT registrations for one teacher")
     func oneOpenRegistration() throws {
         #expect(throws: (any Error).self) {
