@@ -66,9 +66,36 @@ enum Fault {
     /// A PostgreSQL cluster of a test's own (`scripts/postgres-up.sh` on another port, in
     /// `data`), to stop and start under a run while the suite's server keeps serving the
     /// other tests; its `postgres` database's URL.
-    static func privatePostgres(port: Int, data: String) throws -> String {
-        try shell(Executable.packageRoot + "/scripts/postgres-up.sh", String(port), data)
-            .split(separator: "\n").last.map(String.init) ?? ""
+    static func privatePostgres(data: String) throws -> (url: String, port: Int) {
+        var attempt = 0
+        while true {
+            // A port free now (a fixed one may be a client socket's: they come from the same range).
+            let port = freePort()
+            do {
+                let url = try shell(Executable.packageRoot + "/scripts/postgres-up.sh", String(port), data)
+                return (url.split(separator: "\n").last.map(String.init) ?? "", port)
+            } catch {
+                attempt += 1
+                try? FileManager.default.removeItem(atPath: data)
+                if attempt == 3 { throw error }
+            }
+        }
+    }
+
+    /// A TCP port on 127.0.0.1 that no socket holds at this moment.
+    static func freePort() -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// `pg_ctl stop -m fast` (sessions ended, as a server shutting down does) or `start`

@@ -255,8 +255,7 @@ struct FaultTests {
         let world = try World()
         // A cluster of this test's own: the suite's server keeps serving the other tests.
         let data = "/tmp/ect-pg-stopped-\(getpid())"
-        let port = 54_400 + Int(getpid() % 400)
-        let server = try Fault.privatePostgres(port: port, data: data)
+        let (server, port) = try Fault.privatePostgres(data: data)
         defer { _ = try? Fault.shell(Executable.packageRoot + "/scripts/postgres-down.sh", data); try? FileManager.default.removeItem(atPath: data) }
         let store = try TestStore.makeDatabase("stopped", on: server)
         let reference = Executable.packageRoot + "/samples/reference"
