@@ -194,7 +194,7 @@ struct StoreTests {
     @Test("a working set numbers new extensions and closes periods as a statement a row does; a close of a period not open fails at its flush")
     func workingSetWrites() throws {
         func night(_ world: StoreTests, batched: Bool) throws -> (ids: [Int64?], rows: [[String]]) {
-            try world.store.write { try $0.apply(world.open(), from: .init(submissionID: world.submission($0), row: 2, asOf: world.day)) }
+            _ = try world.store.write { try $0.apply(world.open(), from: .init(submissionID: world.submission($0), row: 2, asOf: world.day)) }
             let ids = try world.store.write { tx -> [Int64?] in
                 let id = try world.submission(tx, sha: "b")
                 let work = batched ? tx.batched(force: true) : tx
@@ -220,7 +220,7 @@ struct StoreTests {
         #expect(batched.rows == perRow.rows)
         #expect(batched.rows.contains { $0.contains("2026-07-20") && $0.contains("pass") }, "the period was closed")
         let world = try StoreTests()
-        try world.store.write { try $0.apply(world.open(), from: .init(submissionID: world.submission($0), row: 2, asOf: world.day)) }
+        _ = try world.store.write { try $0.apply(world.open(), from: .init(submissionID: world.submission($0), row: 2, asOf: world.day)) }
         #expect(throws: StoreError.self) {
             try world.store.write { tx in
                 let work = tx.batched(force: true)
