@@ -60,15 +60,21 @@ struct BatchRunTests {
 
     @Test("the run says where its time went, stage by stage")
     func timings() throws {
-        let summary = try SampleWorld().run()
+        let world = try SampleWorld()
+        let started = Date()
+        let summary = try world.run()
+        let wall = Date().timeIntervalSince(started)
         for stage in StageTimings.Stage.allCases {
             #expect(summary.timings.nanoseconds[stage] != nil, "\(stage) was not measured")
         }
         // The stages of the run's own thread add up to no more than the run took; the TRS
-        // load, fingerprints and first passes run beside them, on a second thread.
+        // load, fingerprints and first passes run beside them, on a second thread, and the
+        // end's sync and deletes (in `commit`) beside the reports. The whole call is the
+        // measure: the summary's own duration ends before the reports.
         let beside: Set<StageTimings.Stage> = [.trs, .fingerprint, .scan]
         let staged = StageTimings.Stage.allCases.filter { !beside.contains($0) }.reduce(0.0) { $0 + summary.timings.seconds($1) }
-        #expect(staged <= Double(summary.milliseconds) / 1000 + summary.timings.seconds(.reports) + 0.05)
+        #expect(staged <= wall + summary.timings.seconds(.reports) + 0.05)
+        #expect(Double(summary.milliseconds) / 1000 <= wall)
     }
 
     @Test("every processed input leaves the inbox for the archive; refused ones for quarantine")
