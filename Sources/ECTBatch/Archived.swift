@@ -24,8 +24,9 @@ struct Archived: ParsableCommand {
     @Argument(help: ArgumentHelp("The file's name as it was uploaded.", valueName: "name"))
     var name: String
 
-    @Option(name: .customLong("as"), help: ArgumentHelp("Who sent it: schools:URN, trusts:UID or appropriate-bodies:ID.", valueName: "kind:id"))
-    var submitter: String
+    @Option(name: .customLong("as"), help: ArgumentHelp("Who sent it: schools:URN, trusts:UID or appropriate-bodies:ID.", valueName: "kind:id"),
+            transform: Submitter.fromAsOption)
+    var who: Submitter
 
     @Option(name: .customLong("as-of"), help: ArgumentHelp("The copy of the run as of this day (YYYY-MM-DD).", valueName: "date"))
     var asOf: Day?
@@ -36,15 +37,8 @@ struct Archived: ParsableCommand {
     @Option(name: .customLong("to"), help: ArgumentHelp("Write the copy to this file instead of stdout.", valueName: "file"))
     var to: String?
 
-    func validate() throws {
-        guard Submitter(argument: submitter) != nil else {
-            throw ValidationError("--as takes KIND:ID, where KIND is schools, trusts or appropriate-bodies (e.g. appropriate-bodies:AB001).")
-        }
-    }
-
     func run() throws {
         let logger = common.makeLogger()
-        let who = Submitter(argument: submitter)!
         let root = common.dataRoot
         do throws(RunError) {
             let store = try root.openExisting()

@@ -53,6 +53,16 @@ extension Day: ExpressibleByArgument {
     }
 }
 
+extension Submitter {
+    /// `--as KIND:ID`, for the commands that name a submitter; a usage error (64) otherwise.
+    static func fromAsOption(_ argument: String) throws -> Submitter {
+        guard let submitter = Submitter(argument: argument) else {
+            throw ValidationError("--as takes KIND:ID, where KIND is schools, trusts or appropriate-bodies (e.g. appropriate-bodies:AB001).")
+        }
+        return submitter
+    }
+}
+
 extension Logger {
     /// Logs an operational failure and gives the exit code it calls for.
     func failure(_ error: RunError) -> ExitCode {

@@ -20,8 +20,9 @@ struct Validate: ParsableCommand {
     @Argument(help: ArgumentHelp("The file to check.", valueName: "file"))
     var file: String
 
-    @Option(name: .customLong("as"), help: ArgumentHelp("Who sends it: schools:URN, trusts:UID or appropriate-bodies:ID.", valueName: "kind:id"))
-    var submitter: String
+    @Option(name: .customLong("as"), help: ArgumentHelp("Who sends it: schools:URN, trusts:UID or appropriate-bodies:ID.", valueName: "kind:id"),
+            transform: Submitter.fromAsOption)
+    var who: Submitter
 
     @OptionGroup var trsSource: TRSOptions
 
@@ -36,15 +37,8 @@ struct Validate: ParsableCommand {
         case json
     }
 
-    func validate() throws {
-        guard Submitter(argument: submitter) != nil else {
-            throw ValidationError("--as takes KIND:ID, where KIND is schools, trusts or appropriate-bodies (e.g. appropriate-bodies:AB001).")
-        }
-    }
-
     func run() throws {
         let logger = common.makeLogger()
-        let who = Submitter(argument: submitter)!
         let client: TRSClient?
         do {
             client = try trsSource.client()

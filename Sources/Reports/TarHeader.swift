@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Domain
+import Foundation
 
 /// The headers of a tar entry (POSIX.1-2001: ustar, and a pax extended header when the
 /// name does not fit ustar's fields or is not ASCII), and reading them back.
@@ -20,15 +21,15 @@ enum TarHeader {
     /// The headers for an entry of `size` bytes named `name`.
     static func make(name: String, size: Int64, modified: Int64) -> [UInt8] {
         guard let record = paxRecord(name) else {
-            return ustar(name: Array(name.utf8), prefix: [], size: size, type: UInt8(ascii: "0"), modified: modified)
+            return ustar(name: Array(name.utf8), size: size, type: UInt8(ascii: "0"), modified: modified)
         }
         // The pax header's own name, and the ustar name after it, are ASCII stand-ins
         // for readers that do not know pax.
         let fallback = Array(name.utf8.map { $0 < 0x80 ? $0 : UInt8(ascii: "_") }.suffix(99))
-        var bytes = ustar(name: Array("PaxHeaders/".utf8) + fallback.suffix(88), prefix: [], size: Int64(record.count),
+        var bytes = ustar(name: Array("PaxHeaders/".utf8) + fallback.suffix(88), size: Int64(record.count),
                           type: UInt8(ascii: "x"), modified: modified)
         bytes += record + [UInt8](repeating: 0, count: padded(record.count) - record.count)
-        bytes += ustar(name: fallback, prefix: [], size: size, type: UInt8(ascii: "0"), modified: modified)
+        bytes += ustar(name: fallback, size: size, type: UInt8(ascii: "0"), modified: modified)
         return bytes
     }
 
@@ -45,7 +46,7 @@ enum TarHeader {
 
     private static func padded(_ count: Int) -> Int { (count + block - 1) / block * block }
 
-    private static func ustar(name: [UInt8], prefix: [UInt8], size: Int64, type: UInt8, modified: Int64) -> [UInt8] {
+    private static func ustar(name: [UInt8], size: Int64, type: UInt8, modified: Int64) -> [UInt8] {
         var header = [UInt8](repeating: 0, count: block)
         func put(_ bytes: [UInt8], at offset: Int) {
             for (index, byte) in bytes.enumerated() { header[offset + index] = byte }
@@ -63,7 +64,6 @@ enum TarHeader {
         put(Array(repeating: UInt8(ascii: " "), count: 8), at: 148)
         header[156] = type
         put(Array("ustar".utf8) + [0] + Array("00".utf8), at: 257)
-        put(Array(prefix.prefix(155)), at: 345)
         let sum = header.reduce(0) { $0 + Int64($1) }
         put(octal(sum, width: 7) + [UInt8(ascii: " ")], at: 148)
         return header
@@ -86,7 +86,7 @@ enum TarHeader {
             return bytes.prefix { $0 != 0 }
         }
         func number(_ offset: Int, _ length: Int) -> Int64? {
-            let text = String(decoding: field(offset, length), as: UTF8.self).trimmingCharacters(in: " ")
+            let text = String(decoding: field(offset, length), as: UTF8.self).trimmingCharacters(in: .whitespaces)
             return Int64(text, radix: 8)
         }
         var sum: Int64 = 0
@@ -112,14 +112,5 @@ enum TarHeader {
             rest = rest[(rest.startIndex + length)...]
         }
         return nil
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        var text = Substring(self)
-        while let first = text.first, set.contains(first) { text = text.dropFirst() }
-        while let last = text.last, set.contains(last) { text = text.dropLast() }
-        return String(text)
     }
 }

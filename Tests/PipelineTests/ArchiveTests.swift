@@ -57,12 +57,21 @@ struct ArchiveTests {
         let archived = world.archived()
         // A run killed after writing one more entry than it committed, the second half-written.
         let store = try Store(location: world.root.store)
-        try store.write { try $0.startRun(id: "killed", asOf: SampleWorld.asOf, startedAt: "2026-11-20T22:00:00Z") }
-        let path = world.root.archive + "/2026-11-20/killed.tar"
-        let bundle = try TarBundle(creating: path, modified: 0)
-        let sealed = bundle.append("schools/100001/never-committed.csv")
-        try sealed.write("TRN\r\n1234567\r\n")
-        try sealed.commit()
+        /// A run the store holds as started and never finished, and its bundle.
+        func killedRun(_ id: String) throws -> (path: String, bundle: TarBundle) {
+            try store.write { try $0.startRun(id: id, asOf: SampleWorld.asOf, startedAt: "2026-11-20T22:00:00Z") }
+            let path = world.root.archive + "/2026-11-20/\(id).tar"
+            return (path, try TarBundle(creating: path, modified: 0))
+        }
+        /// A whole entry of one line.
+        func sealed(_ name: String, in bundle: TarBundle, _ trn: String) throws -> TarBundle.Entry {
+            let entry = bundle.append("schools/100001/" + name)
+            try entry.write("TRN\r\n\(trn)\r\n")
+            try entry.commit()
+            return entry
+        }
+        let (path, bundle) = try killedRun("killed")
+        _ = try sealed("never-committed.csv", in: bundle, "1234567")
         let half = bundle.append("schools/100001/half.csv")
         try half.write(String(repeating: "x", count: 5000))
         try half.flush()
@@ -72,12 +81,8 @@ struct ArchiveTests {
         #expect(world.archived() == archived)
 
         // One whose first entry did commit keeps it, sealed; a second recovery changes nothing.
-        try store.write { try $0.startRun(id: "killed-2", asOf: SampleWorld.asOf, startedAt: "2026-11-20T23:00:00Z") }
-        let path2 = world.root.archive + "/2026-11-20/killed-2.tar"
-        let bundle2 = try TarBundle(creating: path2, modified: 0)
-        let committed = bundle2.append("schools/100001/committed.csv")
-        try committed.write("TRN\r\n7654321\r\n")
-        try committed.commit()
+        let (path2, bundle2) = try killedRun("killed-2")
+        let committed = try sealed("committed.csv", in: bundle2, "7654321")
         try store.write { tx in
             let id = try tx.insertSubmission(.init(submitter: Submitter(kind: .schools, id: "100001"), fileName: "committed.csv",
                                                    sha256: String(repeating: "c", count: 64), kind: .registrations, format: .csv,
@@ -86,9 +91,7 @@ struct ArchiveTests {
                                     archive: ArchiveLocation(bundle: "2026-11-20/killed-2.tar", entry: committed.name,
                                                              offset: committed.offset, length: committed.length))
         }
-        let extra = bundle2.append("schools/100001/extra.csv")
-        try extra.write("TRN\r\n1111111\r\n")
-        try extra.commit()
+        _ = try sealed("extra.csv", in: bundle2, "1111111")
         try RunArchive.recover(root: world.root, store: store, runID: "next")
         #expect(try TarReader.members(path: path2).map(\.name) == ["schools/100001/committed.csv"])
         #expect(world.archived()["2026-11-20/killed-2.tar (tail)"] == nil, "sealed with tar's closing blocks")
